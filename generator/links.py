@@ -1,0 +1,21 @@
+"""`[[id]]` and `[[id|label]]` references inside Markdown fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    id: str
+    label: str | None
+    start: int
+    end: int
+
+
+def parse_links(text: str) -> list[LinkRef]:
+    """Every `[[...]]` in a Markdown string, in order."""
+    return [LinkRef(m[1].strip(), m[2].strip() if m[2] else None, m.start(), m.end()) for m in LINK.finditer(text)]

@@ -1,0 +1,147 @@
+"""Load: YAML files -> model objects. Each file's problems are collected, never raised one by one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model, spec
+from .errors import BriefingError, Location
+from .reader import read_yaml
+
+ACTORS_FILE = "actors.yml"
+
+
+@dataclass
+class Loaded:
+    """Everything read from disk, before references are checked."""
+
+    root: Path
+    actors: list[model.Actor] = field(default_factory=list)
+    briefings: list[model.Briefing] = field(default_factory=list)
+    # Every Markdown field: (document path, location of its first character, text).
+    markdown: list[tuple[str, Location, str]] = field(default_factory=list)
+    errors: list[BriefingError] = field(default_factory=list)
+    broken: dict[str, str] = field(default_factory=dict)  # id -> kind, of records that failed to load
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+_KIND = {model.Actor: "actor", model.Event: "event", model.Claim: "claim"}
+
+
+def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
+    loaded.errors.extend(ctx.errors)
+    for cls, values, extra in ctx.broken:
+        kind = _KIND.get(cls)  # type: ignore[call-overload]
+        id = extra.get("id") or values.get("id") or (f"{bid}-{extra['n']}" if "n" in extra else None)
+        if kind and id:
+            loaded.broken.setdefault(id, kind)
+    for path, loc, text, node in ctx.markdown:
+        if node.start_mark.line == node.end_mark.line and node.style in ("", None, "'", '"'):
+            # One-line scalar: `[[id]]` errors can point at the link itself (quoted: past the quote).
+            loc = Location(loc.file, loc.line, loc.col + (1 if node.style in ("'", '"') else 0))
+        else:
+            loc = Location(loc.file, loc.line, 0)  # col 0: the column inside a block is not exact
+        loaded.markdown.append((path, loc, text))
+
+
+def load_actors(path: Path, root: Path, loaded: Loaded) -> None:
+    rel = _rel(path, root)
+    if not path.is_file():
+        loaded.errors.append(BriefingError(Location(rel), "", "the actor registry is missing; create it with "
+                                           "one entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
+        return
+    node, errors = read_yaml(path, rel)
+    loaded.errors.extend(errors)
+    if node is None:
+        if not errors:
+            loaded.errors.append(BriefingError(Location(rel), "", "the actor registry is empty"))
+        return
+    ctx = spec.Ctx(rel)
+    actors = spec.ACTORS_FILE.parse(node, ctx, "", "", {})
+    _collect(ctx, loaded)
+    if actors is not spec.MISSING:
+        loaded.actors.extend(actors.values())
+
+
+def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
+    rel = _rel(path, root)
+    node, errors = read_yaml(path, rel)
+    loaded.errors.extend(errors)
+    if errors:
+        return
+    if node is None:
+        loaded.errors.append(BriefingError(Location(rel), "", "the file is empty; write a briefing or delete it "
+                                           "('briefings new SOURCE_TEXT' writes a skeleton)"))
+        return
+    bid = path.stem
+    if not spec.ID_RE.match(bid):
+        loaded.errors.append(BriefingError(Location(rel), "",
+                                           f"file name '{path.name}' does not give a valid briefing id: "
+                                           f"{spec.ID_HELP}"))
+        return
+    ctx = spec.Ctx(rel)
+    briefing = spec.BRIEFING.parse_record(node, ctx, "", id=bid)
+    _collect(ctx, loaded, bid)
+    if briefing is spec.MISSING:
+        loaded.broken.setdefault(bid, "briefing")
+        return
+    for claim in briefing.claims:
+        claim.id = claim.id or f"{bid}-{claim.n}"
+        claim.briefing = bid
+    for item in (*briefing.events, *briefing.relations):
+        item.briefing = bid
+    text_path = briefing.source.text
+    if text_path:
+        briefing.source_text = _read_source_text(briefing, root, loaded)
+    loaded.briefings.append(briefing)
+
+
+def _read_source_text(b: model.Briefing, root: Path, loaded: Loaded) -> str | None:
+    src = b.source
+    loc, where = src.loc_of("text"), src.path_of("text")
+    target = (root / src.text).resolve()  # type: ignore[operator]
+    if not target.is_relative_to(root.resolve()):
+        loaded.errors.append(BriefingError(loc, where, f"'{src.text}' is outside the project; source texts must "
+                                           "live inside it (e.g. seeds/article.txt), symlinks out included"))
+        return None
+    if not target.is_file():
+        loaded.errors.append(BriefingError(loc, where, f"no file '{src.text}' (paths start at the project root, "
+                                           "e.g. seeds/article.txt)"))
+        return None
+    try:
+        return target.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        loaded.errors.append(BriefingError(loc, where, f"'{src.text}' is not UTF-8 text; convert it to UTF-8"))
+    except OSError as e:
+        loaded.errors.append(BriefingError(loc, where, f"cannot read '{src.text}': {e.strerror}"))
+    return None
+
+
+def briefing_files(briefings_dir: Path) -> list[Path]:
+    """Every briefing file: any .yml below the folder except the registry, in a stable order."""
+    return sorted(p for p in briefings_dir.rglob("*.yml")
+                  if p.is_file() and p != briefings_dir / ACTORS_FILE)
+
+
+def load_files(root: Path, briefings_dir: str = "briefings") -> Loaded:
+    root = root.resolve()
+    folder = root / briefings_dir
+    loaded = Loaded(root)
+    if not folder.is_dir():
+        loaded.errors.append(BriefingError(Location(briefings_dir), "", "no briefings folder here; run from the "
+                                           "project root or pass --root"))
+        return loaded
+    load_actors(folder / ACTORS_FILE, root, loaded)
+    for path in briefing_files(folder):
+        load_briefing(path, root, loaded)
+    for path in sorted(folder.rglob("*.yaml")):
+        loaded.errors.append(BriefingError(Location(_rel(path, root)), "",
+                                           "briefing files end in .yml; rename it so it is read"))
+    return loaded

@@ -1,0 +1,107 @@
+"""Reading YAML safely: size, encoding, line length and nesting are checked before parsing; the result is
+the composed node tree (every node keeps its line and column), never constructed Python objects, so no
+tag can run code and YAML 1.1 type guessing (`no`, `1:30`, `2015-11-14`) never applies by itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import BriefingError, Location
+
+try:  # libyaml is ~10x faster; the pre-checks below keep its deep-nesting crash out of reach.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2_000_000
+MAX_LINE_CHARS = 10_000
+MAX_DEPTH = 64
+# Standard tags only: anything else (`!!python/object`, `!custom`) is refused, not constructed.
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_INDENT = re.compile(r"[ \t-]*")
+
+
+def _nesting_error(text: str, rel: str) -> BriefingError | None:
+    """Refuse documents nested deeper than MAX_DEPTH before a parser recurses into them.
+
+    Block nesting shows as indentation; flow nesting as brackets. Brackets inside quoted strings count
+    too, which only errs on the side of refusing a pathological file.
+    """
+    depth = 0
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        indent = len(_INDENT.match(line)[0])  # type: ignore[index]
+        if indent > MAX_DEPTH * 4:
+            return BriefingError(Location(rel, lineno, indent + 1), "",
+                                 f"nesting is deeper than the format allows (indentation {indent}); "
+                                 "a briefing needs at most a few levels")
+        for col, ch in enumerate(line, 1):
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return BriefingError(Location(rel, lineno, col), "",
+                                         f"brackets nest more than {MAX_DEPTH} deep; "
+                                         "a briefing needs at most a few levels")
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return None
+
+
+def read_yaml(path: Path, rel: str) -> tuple[yaml.Node | None, list[BriefingError]]:
+    """The composed node tree of one YAML file, or None with located errors."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return None, [BriefingError(Location(rel), "", f"cannot read file: {e.strerror}")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [BriefingError(Location(rel), "",
+                                    f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}: "
+                                    "split it into several briefings")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, [BriefingError(Location(rel, line, col), "",
+                                    f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
+    text = text.removeprefix("\ufeff")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE_CHARS:
+            return None, [BriefingError(Location(rel, lineno, MAX_LINE_CHARS + 1), "",
+                                        f"line is {len(line):,} characters; the limit is {MAX_LINE_CHARS:,}: "
+                                        "use a block scalar (|) and break the text into lines")]
+        if "\x00" in line:
+            return None, [BriefingError(Location(rel, lineno, line.index("\x00") + 1), "",
+                                        "NUL byte in file; remove it (is this a text file?)")]
+    nesting = _nesting_error(text, rel)
+    if nesting:
+        return None, [nesting]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        loc = Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel)
+        what = " ".join(x for x in (e.context, e.problem) if x)
+        return None, [BriefingError(loc, "", f"YAML syntax error: {what}")]
+    except yaml.YAMLError as e:
+        return None, [BriefingError(Location(rel), "", f"YAML error: {e}")]
+    except RecursionError:
+        return None, [BriefingError(Location(rel), "", "nesting too deep")]
+    return node, []
+
+
+def loc_of(node: yaml.Node, rel: str) -> Location:
+    return Location(rel, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def tag_error(node: yaml.Node) -> str | None:
+    """Why a node's tag is refused, or None for a standard one."""
+    if node.tag in _CORE_TAGS:
+        return None
+    return f"tag '{node.tag.removeprefix('tag:yaml.org,2002:')}' is not allowed: remove it (no tags are needed)"

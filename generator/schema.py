@@ -1,0 +1,32 @@
+"""JSON Schema (draft 2020-12) of both file kinds, derived from the one definition in `spec`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import spec
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_FILES = {"actors.schema.json": "actors", "briefing.schema.json": "briefing"}
+
+
+def render_schemas() -> dict[str, str]:
+    """File name -> JSON text."""
+    actors: dict[str, Any] = {"$schema": DRAFT, "title": "briefings actor registry (briefings/actors.yml)",
+                              **spec.ACTORS_FILE.schema()}
+    briefing: dict[str, Any] = {"$schema": DRAFT, "title": "briefings briefing (briefings/**/*.yml)",
+                                **spec.BRIEFING.schema()}
+    return {name: json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+            for name, doc in (("actors.schema.json", actors), ("briefing.schema.json", briefing))}
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_schemas().items():
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,434 @@
+"""The format, defined once: each field's type parses YAML nodes into model values (with located errors)
+and describes itself as JSON Schema. `briefings schema` and validation cannot drift apart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from . import model
+from .dates import VALID_FORMS, DateError, parse_edtf
+from .errors import BriefingError, Location, suggest
+from .reader import loc_of, tag_error
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+ID_RE = re.compile(ID_PATTERN)
+ID_HELP = ("an id is 1-64 lowercase ASCII letters, digits and hyphens, starting with a letter or digit "
+           "(e.g. 'putin', 'vienna-talks-2015-11-14')")
+MAX_NODES = 200_000  # per file: an alias bomb stops here instead of exploding
+MISSING: Any = object()
+_NULL = "tag:yaml.org,2002:null"
+
+
+@dataclass
+class Ctx:
+    """What parsing one file collects: errors, and every Markdown field for link checking."""
+
+    rel: str
+    errors: list[BriefingError] = field(default_factory=list)
+    markdown: list[tuple[str, Location, str, yaml.ScalarNode]] = field(default_factory=list)
+    # Records that failed, as (class, values read, extras): their ids still count as defined, so one
+    # mistake does not cascade into "unknown id" errors everywhere it is referenced.
+    broken: list[tuple[type, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    nodes: int = 0
+
+    def error(self, node: yaml.Node | None, path: str, message: str, loc: Location | None = None) -> Any:
+        self.errors.append(BriefingError(loc or (loc_of(node, self.rel) if node else Location(self.rel)),
+                                         path, message))
+        return MISSING
+
+    def count(self, node: yaml.Node) -> bool:
+        self.nodes += 1
+        return self.nodes <= MAX_NODES
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "empty"
+    return f"'{node.value}'" if len(node.value) < 40 else "a text"
+
+
+class Type:
+    doc = ""
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _check_node(self, node: yaml.Node, ctx: Ctx, path: str) -> bool:
+        if not ctx.count(node):
+            if ctx.nodes == MAX_NODES + 1:
+                ctx.error(node, path, f"more than {MAX_NODES:,} values in one file (an alias bomb?); refused")
+            return False
+        why = tag_error(node)
+        if why:
+            ctx.error(node, path, why)
+            return False
+        return True
+
+
+class Str(Type):
+    """A plain string: the text as written, whatever YAML 1.1 would guess (`no` stays 'no')."""
+
+    expect = "a text"
+
+    def __init__(self, doc: str = "", markdown: bool = False) -> None:
+        self.doc, self.markdown = doc, markdown
+
+    def scalar(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not self._check_node(node, ctx, path):
+            return MISSING
+        if not isinstance(node, yaml.ScalarNode):
+            return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}")
+        if node.tag == _NULL or not node.value.strip():
+            return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
+        return node.value
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        locs[key] = loc_of(node, ctx.rel)
+        value = self.scalar(node, ctx, path)
+        if value is not MISSING:
+            value = self.convert(value, node, ctx, path)
+        if value is not MISSING and self.markdown:
+            ctx.markdown.append((path, locs[key], value, node))
+        return value
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "string", "minLength": 1}
+        if self.markdown:
+            s["description"] = "Markdown; [[id]] or [[id|label]] links to a briefing, actor, event or claim."
+        return s
+
+
+class Id(Str):
+    """An id that is defined here, or (with `to`) a reference to one of those kinds."""
+
+    expect = "an id"
+
+    def __init__(self, to: str = "") -> None:
+        super().__init__()
+        self.to = to
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not ID_RE.match(value):
+            return ctx.error(node, path, f"'{value}' is not a valid id: {ID_HELP}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "string", "pattern": ID_PATTERN}
+        if self.to:
+            s["description"] = f"The id of {self.to}."
+        return s
+
+
+class Date(Str):
+    expect = "an EDTF date"
+
+    def scalar(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        return super().scalar(node, ctx, path)
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        try:
+            return parse_edtf(value)
+        except DateError as e:
+            return ctx.error(node, path, str(e))
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$",
+                "description": VALID_FORMS}
+
+
+class Enum(Str):
+    def __init__(self, values: tuple[Any, ...], doc: str = "") -> None:
+        super().__init__(doc)
+        self.values = values
+        self.expect = "one of " + ", ".join(str(v) for v in values)
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        for v in self.values:
+            if str(v) == value and (isinstance(v, str) or node.style in ("", None)):
+                return v
+        hint = suggest(value, [str(v) for v in self.values])
+        return ctx.error(node, path, f"'{value}' is not allowed here; use {self.expect}{hint}")
+
+    def schema(self) -> dict[str, Any]:
+        if all(isinstance(v, int) for v in self.values):
+            return {"type": "integer", "minimum": min(self.values), "maximum": max(self.values)}
+        return {"type": "string", "enum": list(self.values)}
+
+
+class Url(Str):
+    """A URL (http or https) or a bare identifier such as a Wikidata Q-id."""
+
+    expect = "an http(s) URL or an identifier"
+    _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if self._SCHEME.match(value) and not value.lower().startswith(("http://", "https://")):
+            return ctx.error(node, path, f"'{value[:40]}' is not allowed: links must be http(s) URLs or identifiers")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1,
+                "not": {"pattern": r"^(?![Hh][Tt][Tt][Pp][Ss]?:)[A-Za-z][A-Za-z0-9+.-]*:"}}
+
+
+class List(Type):
+    def __init__(self, item: Type, doc: str = "", unique: bool = False, length: int | None = None,
+                 numbered: bool = False) -> None:
+        # numbered: Record items get `n` (1-based position), for default ids that do not shift on errors.
+        self.item, self.doc, self.unique, self.length, self.numbered = item, doc, unique, length, numbered
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        locs[key] = loc_of(node, ctx.rel)
+        if not self._check_node(node, ctx, path):
+            return MISSING
+        if node.tag == _NULL:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            return ctx.error(node, path, "must be a list (e.g. [a, b] or lines starting with '- '), "
+                             f"not {_describe(node)}")
+        if self.length is not None and len(node.value) != self.length:
+            return ctx.error(node, path, f"must list exactly {self.length} items, not {len(node.value)}")
+        out, seen = [], set()
+        for i, child in enumerate(node.value):
+            if self.numbered and isinstance(self.item, Record):
+                locs[f"{key}[{i}]"] = loc_of(child, ctx.rel)
+                value = self.item.parse_record(child, ctx, f"{path}[{i}]", n=i + 1)
+            else:
+                value = self.item.parse(child, ctx, f"{path}[{i}]", f"{key}[{i}]", locs)
+            if value is MISSING:
+                continue
+            if self.unique and value in seen:
+                ctx.error(child, f"{path}[{i}]", f"'{value}' is listed twice; remove one")
+                continue
+            seen.add(value)
+            out.append(value)
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "array", "items": self.item.schema()}
+        if self.unique:
+            s["uniqueItems"] = True
+        if self.length is not None:
+            s["minItems"] = s["maxItems"] = self.length
+        return s
+
+
+def _mapping_items(node: yaml.Node, ctx: Ctx, path: str) -> list[tuple[str, yaml.Node, yaml.Node]] | None:
+    """Keys and values of a mapping; duplicate and non-text keys are errors."""
+    if not isinstance(node, yaml.MappingNode):
+        what = "empty" if node.tag == _NULL else _describe(node)
+        ctx.error(node, path, f"must be a mapping of 'key: value' lines, not {what}")
+        return None
+    items, seen = [], {}
+    for knode, vnode in node.value:
+        if not isinstance(knode, yaml.ScalarNode) or tag_error(knode):
+            ctx.error(knode, path, "keys must be plain text")
+            continue
+        k = knode.value
+        if k in seen:
+            ctx.error(knode, f"{path}.{k}" if path else k,
+                      f"duplicate key '{k}' (first at line {seen[k]}); YAML keeps only one, so merge them")
+            continue
+        seen[k] = knode.start_mark.line + 1
+        items.append((k, knode, vnode))
+    return items
+
+
+class Map(Type):
+    """A mapping from ids to values (the briefing's actors -> role, the registry's id -> actor, links)."""
+
+    def __init__(self, key: Type, value: Type, doc: str = "", key_field: str = "") -> None:
+        # key_field: the value is a Record that takes its key as this field (the registry's actor ids).
+        self.key, self.value, self.doc, self.key_field = key, value, doc, key_field
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        locs[key] = loc_of(node, ctx.rel)
+        if not self._check_node(node, ctx, path):
+            return MISSING
+        if node.tag == _NULL:
+            return {}
+        items = _mapping_items(node, ctx, path)
+        if items is None:
+            return MISSING
+        out = {}
+        for k, knode, vnode in items:
+            sub = f"{path}.{k}" if path else k
+            kv = self.key.parse(knode, ctx, sub, f"{key}.{k}" if key else k, locs)
+            if self.key_field and isinstance(self.value, Record):
+                vv = self.value.parse_record(vnode, ctx, sub, **{self.key_field: kv}) if kv is not MISSING else MISSING
+            else:
+                vv = self.value.parse(vnode, ctx, sub, f"{key}.{k}:value" if key else f"{k}:value", locs)
+            if kv is not MISSING and vv is not MISSING:
+                out[kv] = vv
+        return out
+
+    def schema(self) -> dict[str, Any]:
+        key = self.key.schema()
+        if "pattern" in key:
+            return {"type": "object", "patternProperties": {key["pattern"]: self.value.schema()},
+                    "additionalProperties": False}
+        return {"type": "object", "additionalProperties": self.value.schema()}
+
+
+@dataclass
+class Field:
+    key: str
+    type: Type
+    required: bool = False
+    doc: str = ""
+
+
+class Record(Type):
+    """A mapping with known keys that becomes a model object."""
+
+    def __init__(self, cls: Callable[..., Any], fields: list[Field], doc: str = "") -> None:
+        self.cls, self.fields, self.doc = cls, {f.key: f for f in fields}, doc
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        locs[key] = loc_of(node, ctx.rel)
+        return self.parse_record(node, ctx, path)
+
+    def parse_record(self, node: yaml.Node, ctx: Ctx, path: str, **extra: Any) -> Any:
+        if not self._check_node(node, ctx, path):
+            return MISSING
+        items = _mapping_items(node, ctx, path)
+        if items is None:
+            return MISSING
+        own: dict[str, Location] = {}
+        values: dict[str, Any] = {}
+        ok = True
+        for k, knode, vnode in items:
+            sub = f"{path}.{k}" if path else k
+            f = self.fields.get(k)
+            if f is None:
+                ctx.error(knode, sub, f"unknown key '{k}'{suggest(k, self.fields)}; "
+                          f"allowed here: {', '.join(self.fields)}")
+                ok = False
+                continue
+            v = f.type.parse(vnode, ctx, sub, k, own)
+            if v is MISSING:
+                ok = ok and not f.required
+                continue
+            values[k] = v
+        for f in self.fields.values():
+            if f.required and f.key not in values and not any(k == f.key for k, _, _ in items):
+                ctx.error(node, path, f"missing required key '{f.key}' ({f.doc or f.type.doc or 'required'})")
+                ok = False
+        if not ok:
+            ctx.broken.append((self.cls, values, extra))
+            return MISSING
+        return self.cls(**values, **extra, file=ctx.rel, path=path, loc=loc_of(node, ctx.rel), locs=own)
+
+    def schema(self) -> dict[str, Any]:
+        props = {}
+        for f in self.fields.values():
+            s = f.type.schema()
+            if f.doc:
+                s = {**s, "description": f.doc}
+            props[f.key] = s
+        out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": props}
+        required = [f.key for f in self.fields.values() if f.required]
+        if required:
+            out["required"] = required
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+
+class EventItem(Type):
+    """An event defined here (`id`), or a report of one defined elsewhere (`ref`)."""
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        locs[key] = loc_of(node, ctx.rel)
+        if isinstance(node, yaml.MappingNode) and any(
+            isinstance(k, yaml.ScalarNode) and k.value == "ref" for k, _ in node.value
+        ):
+            return EVENT_REF.parse_record(node, ctx, path)
+        return EVENT.parse_record(node, ctx, path)
+
+    def schema(self) -> dict[str, Any]:
+        return {"oneOf": [EVENT.schema(), EVENT_REF.schema()]}
+
+
+MD = "Markdown"
+ACTOR = Record(model.Actor, [
+    Field("name", Str(), True, "display name, in any script"),
+    Field("kind", Enum(model.ACTOR_KINDS), True, "person | state | organization | group | media | other"),
+    Field("title", Str(), False, "office or role, e.g. President of Russia"),
+    Field("affiliation", Id("an actor"), False, "another actor's id"),
+    Field("aliases", List(Str(), unique=True), False, "other names and spellings, searchable"),
+    Field("description", Str(markdown=True), False, MD),
+    Field("links", Map(Str(), Url()), False, "label -> URL or identifier, e.g. {wikidata: Q7747}"),
+], "An actor profile.")
+ACTORS_FILE = Map(Id(), ACTOR, "The actor registry: actor id -> profile.", key_field="id")
+
+SOURCE = Record(model.Source, [
+    Field("title", Str(), True, "the article's headline"),
+    Field("publication", Id("an actor of kind media"), True, "actor id of the publishing outlet (kind media)"),
+    Field("published", Date(), True, "EDTF date of publication"),
+    Field("url", Url(), False, "where the article is online"),
+    Field("text", Str(), False, "path of the full text, from the project root (e.g. seeds/x.txt)"),
+], "The article summarised.")
+
+EVENT = Record(model.Event, [
+    Field("id", Id(), True, "unique id"),
+    Field("date", Date(), True, "EDTF date"),
+    Field("title", Str(), True, "what happened, in one line"),
+    Field("place", Str(), False, "free text"),
+    Field("actors", List(Id("an actor"), unique=True), False, "actor ids"),
+    Field("description", Str(markdown=True), False, MD),
+], "An event this briefing defines.")
+EVENT_REF = Record(model.EventRef, [
+    Field("ref", Id("an event"), True, "id of an event defined in another briefing"),
+    Field("description", Str(markdown=True), False, MD),
+], "An event defined in another briefing that this one reports too.")
+
+CLAIM = Record(model.Claim, [
+    Field("id", Id(), False, "unique id; default <briefing-id>-<n>, n from 1"),
+    Field("text", Str(markdown=True), True, "the claim, in Markdown"),
+    Field("by", Id("an actor"), True, "actor id of who asserts it"),
+    Field("attribution", Str(), False, "how the article attributes it"),
+    Field("sourcing", Enum(model.SOURCINGS), True, "named | anonymous | publication | document | observed"),
+    Field("quote", Str(), False, "the exact words in the source text"),
+    Field("about", List(Id("an actor"), unique=True), False, "actor ids the claim concerns"),
+    Field("events", List(Id("an event"), unique=True), False, "event ids"),
+    Field("reliability", Enum(model.RELIABILITY), False, "Admiralty source reliability A-F"),
+    Field("credibility", Enum(model.CREDIBILITY), False, "Admiralty information credibility 1-6"),
+    Field("supports", List(Id("a claim"), unique=True), False, "claim ids this one corroborates"),
+    Field("contradicts", List(Id("a claim"), unique=True), False, "claim ids this one disputes"),
+], "A claim the article reports.")
+
+RELATION = Record(model.Relation, [
+    Field("between", List(Id("an actor"), unique=True, length=2), True, "exactly two different actor ids"),
+    Field("kind", Str(), True, "short free text: alliance, rift, talks..."),
+    Field("date", Date(), False, "EDTF: when this holds"),
+    Field("text", Str(markdown=True), False, MD),
+    Field("claims", List(Id("a claim"), unique=True), False, "the claims that evidence it"),
+], "How two actors stand.")
+
+BRIEFING = Record(model.Briefing, [
+    Field("title", Str(), True, "the briefing's title"),
+    Field("source", SOURCE, True, "the article summarised"),
+    Field("summary", Str(markdown=True), True, "Markdown: the bottom line up front"),
+    Field("key_points", List(Str(markdown=True)), False, "list of Markdown strings"),
+    Field("tags", List(Id(), unique=True), False, "tag ids"),
+    Field("actors", Map(Id("an actor"), Str(markdown=True)), True, "actor id -> role in this article (Markdown)"),
+    Field("events", List(EventItem()), False, "events defined here ({id, date, title...}) or reported ({ref})"),
+    Field("claims", List(CLAIM, numbered=True), False, "the article's claims"),
+    Field("relations", List(RELATION), False, "how actors stand"),
+], "One briefing: an annotated summary of one article.")
