@@ -3,6 +3,7 @@ need. `load_corpus` is the core's entry point: files in, one linked `Corpus` out
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import BriefingError, BriefingsError, Location, suggest
-from .links import parse_links
+from .links import LINK, parse_links
 from .loader import Loaded, load_files
 from .model import Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
@@ -52,11 +53,34 @@ class Corpus:
             return self.briefings[id].title
         if kind == "event":
             return self.events[id].title
+        if kind == "claim":
+            return claim_label(self.claims[id].text, self)
         return id
+
+    def newest(self, n: int) -> list[Briefing]:
+        return list(self.briefings.values())[:n]
+
+    def most_cited(self, n: int) -> list[tuple[Actor, int]]:
+        """Actors ranked by briefings, claims made and claims about them."""
+        scored = [(a, len(self.actor_briefings[a.id]) + len(self.actor_claims_by[a.id])
+                   + len(self.actor_claims_about[a.id])) for a in self.actors.values()]
+        return sorted((x for x in scored if x[1]), key=lambda x: (-x[1], x[0].id))[:n]
 
     def counts(self) -> dict[str, int]:
         return {"briefings": len(self.briefings), "actors": len(self.actors), "events": len(self.events),
                 "claims": len(self.claims), "relations": len(self.relations)}
+
+
+def claim_label(text: str, corpus: Corpus, limit: int = 90) -> str:
+    """A claim read as a link: its text as plain words, shortened."""
+    def inner(m: re.Match[str]) -> str:  # a claim inside a claim shows its id: no loops
+        id = m[1].strip()
+        return m[2] or (id if corpus.kind.get(id) == "claim" else corpus.label(id))
+
+    plain = " ".join(LINK.sub(inner, text).replace("*", "").replace("`", "").split())
+    if len(plain) > limit:
+        plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return f"“{plain}”"
 
 
 class _Checker:

@@ -1,0 +1,54 @@
+"""Making input inert in Markdown: escaping plain text, neutralising raw HTML, attribute lists and dangerous
+link schemes in user Markdown, and the allow-list HTML sanitizer applied to generated pages."""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
+_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+# [label](javascript:...), [label]: data:..., <vbscript:...>: any scheme but http(s) and mailto.
+_BAD_LINK = re.compile(r"(\]\(\s*<?\s*|^\s*\[[^\]]*\]:\s*<?\s*)(?!https?:|mailto:)([a-z][a-z0-9+.-]*:)",
+                       re.IGNORECASE | re.MULTILINE)
+
+
+def escape_md(text: str) -> str:
+    """Plain text (a name, a title, a place) as inline Markdown that shows exactly those characters."""
+    return _MD_SPECIAL.sub(lambda m: _ENTITY.get(m[1]) or "\\" + m[1], " ".join(str(text).split()))
+
+
+def neutralise_md(text: str) -> str:
+    """User Markdown with no raw HTML, no attribute lists and no script links; the rest is kept."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
+    return _BAD_LINK.sub(lambda m: m[1] + "#blocked-", text)
+
+
+def page_title(text: str) -> str:
+    """A page title safe in Material's header and <title>, where MkDocs does not escape it."""
+    return " ".join(text.replace("&", "&amp;").replace("<", "‹").replace(">", "›").split())
+
+
+# What generated pages may contain after Markdown: structure, our classes and ids, no scripts or handlers.
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "u", "ul", "time", "nav", "section", "article", "aside", "figure", "figcaption", "cite",
+}
+_ATTRS = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
+    "time": {"datetime"},
+    "details": {"open"},
+    "ol": {"start"},
+}
+
+
+def sanitize_html(html: str) -> str:
+    """The allow-list pass over a generated page's HTML (keeps every script's letters, ZWNJ included)."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer", strip_comments=True)

@@ -1,0 +1,99 @@
+"""The MkDocs adapter: the only module that imports mkdocs. Loads and validates in `on_config` (before MkDocs
+cleans site/, so a bad edit leaves the last good site), adds the pages in memory with `File.generated`,
+sanitizes their HTML, and watches briefings, templates and seeds under `mkdocs serve`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .corpus import Corpus, load_corpus
+from .errors import BriefingsError
+from .markup import sanitize_html
+from .render import SiteOptions, render_site
+
+log = logging.getLogger("mkdocs.plugins.briefings")
+
+
+class BriefingsConfig(Config):
+    briefings = c.Type(str, default="briefings")
+    templates = c.Type(str, default="templates")
+    seeds = c.Type(str, default="seeds")
+    split_threshold = c.Type(int, default=400)
+
+
+class BriefingsPlugin(BasePlugin[BriefingsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.corpus: Corpus | None = None
+        self.seconds = 0.0
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def _path(self, config: MkDocsConfig, value: str) -> Path:
+        return (self._root(config) / value).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        t0 = time.perf_counter()
+        root = self._root(config)
+        options = SiteOptions(site_name=config.site_name, site_description=config.site_description or "",
+                              use_directory_urls=config.use_directory_urls,
+                              split_threshold=self.config.split_threshold)
+        try:
+            self.corpus = load_corpus(root, self.config.briefings)
+            self.pages = render_site(self.corpus, self._path(config, self.config.templates), options)
+        except BriefingsError as e:
+            for err in e.errors:
+                log.error(str(err))
+            raise PluginError(f"briefings: {len(e.errors)} error(s) in the input; nothing was built and the "
+                              "last good site is untouched. Fix them and build again.") from None
+        css = "stylesheets/briefings.css"
+        if css in self.pages and css not in config.extra_css:
+            config.extra_css.append(css)
+        self.seconds = time.perf_counter() - t0
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        t0 = time.perf_counter()
+        for path, text in self.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.warning(f"docs/{path} is replaced by the generated page; remove it, or edit the template")
+                files.remove(existing)
+            files.append(File.generated(config, path, content=text))
+        self.seconds += time.perf_counter() - t0
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.pages:
+            t0 = time.perf_counter()
+            html = sanitize_html(html)
+            self.seconds += time.perf_counter() - t0
+        return html
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
+        for name in (self.config.briefings, self.config.templates, self.config.seeds):
+            path = self._path(config, name)
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.corpus is None:
+            return
+        n = self.corpus.counts()
+        log.info(f"briefings: {n['briefings']} briefings, {n['actors']} actors, {n['events']} events, "
+                 f"{n['claims']} claims; {len(self.pages)} pages generated; generator {self.seconds:.2f} s")

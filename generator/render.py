@@ -1,0 +1,291 @@
+"""Render: the linked corpus -> Markdown pages, a plain dict of path -> text, through user-editable Jinja
+templates. Knows nothing of MkDocs; the plugin and `briefings render` both call `render_site`."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .corpus import Corpus
+from .errors import BriefingError, BriefingsError, Location
+from .links import LINK
+from .markup import escape_md, neutralise_md, page_title
+from .model import Briefing, Claim, Event, EventRef
+
+TEMPLATES = {
+    "home": "home.md.j2",
+    "briefings": "briefings.md.j2",
+    "briefing": "briefing.md.j2",
+    "actors": "actors.md.j2",
+    "actor": "actor.md.j2",
+    "events": "events.md.j2",
+    "events_page": "events-page.md.j2",
+    "claims": "claims.md.j2",
+    "claims_page": "claims-page.md.j2",
+    "source": "source.md.j2",
+}
+STYLESHEET = "briefings.css"  # in the templates folder; served as stylesheets/briefings.css
+RELIABILITY_TEXT = {
+    "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
+    "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
+}
+CREDIBILITY_TEXT = {
+    1: "confirmed by other sources", 2: "probably true", 3: "possibly true",
+    4: "doubtful", 5: "improbable", 6: "truth cannot be judged",
+}
+SOURCING_TEXT = {
+    "named": "a named person on the record",
+    "anonymous": "unnamed sources: not independently confirmed",
+    "publication": "the publication's own assertion or analysis",
+    "document": "a document",
+    "observed": "observed or publicly recorded",
+}
+KIND_PLURAL = {"person": "People", "state": "States", "organization": "Organizations", "group": "Groups",
+               "media": "Media", "other": "Other"}
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    site_name: str = "Briefings"
+    site_description: str = ""
+    use_directory_urls: bool = True
+    split_threshold: int = 400  # events or claims beyond this are split over several pages
+
+
+class Layout:
+    """Where every page and every id lives: the site's URLs, from the contract."""
+
+    def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
+        self.corpus, self.options = corpus, options
+        self.split_events = len(corpus.events) > options.split_threshold
+        self.split_claims = len(corpus.claims) > options.split_threshold
+
+    def event_page(self, event: Event) -> str:
+        return f"events/{event.date.year}.md" if self.split_events else "events/index.md"
+
+    def claims_page(self, briefing_id: str) -> str:
+        return f"claims/{briefing_id}.md" if self.split_claims else "claims/index.md"
+
+    def target(self, id: str) -> tuple[str, str]:
+        """(page path, anchor) of an id."""
+        kind = self.corpus.kind[id]
+        if kind == "actor":
+            return f"actors/{id}.md", ""
+        if kind == "briefing":
+            return f"briefings/{id}.md", ""
+        if kind == "event":
+            return self.event_page(self.corpus.events[id]), id
+        return self.claims_page(self.corpus.claims[id].briefing), id
+
+    def html_url(self, from_page: str, to_page: str, anchor: str = "") -> str:
+        """A final URL, for raw HTML where MkDocs does not rewrite `.md` links."""
+
+        def url(path: str) -> str:
+            if not self.options.use_directory_urls:
+                return path[:-3] + ".html"
+            if path == "index.md" or path.endswith("/index.md"):
+                return path[: -len("index.md")]
+            return path[:-3] + "/"
+
+        src, dst = url(from_page), url(to_page)
+        base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
+        rel = posixpath.relpath(dst or ".", base or ".")
+        if dst.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        return rel + (f"#{anchor}" if anchor else "")
+
+
+class PageContext:
+    """The helpers a template calls; links come out relative to the page being rendered."""
+
+    def __init__(self, layout: Layout, page: str) -> None:
+        self.layout, self.corpus, self.page = layout, layout.corpus, page
+
+    # Links -------------------------------------------------------------------------------------------
+    def href(self, to_page: str, anchor: str = "") -> str:
+        rel = posixpath.relpath(to_page, posixpath.dirname(self.page) or ".")
+        return rel + (f"#{anchor}" if anchor else "")
+
+    def url(self, id: str) -> str:
+        return self.href(*self.layout.target(id))
+
+    def ref(self, id: str, label: str | None = None) -> str:
+        """A Markdown link to any briefing, actor, event or claim, shown by its name or title."""
+        text = escape_md(label if label is not None else self.corpus.label(id))
+        return f"[{text}]({self.url(id)})"
+
+    def refs(self, ids: Iterable[str], sep: str = ", ") -> str:
+        return sep.join(self.ref(i) for i in ids)
+
+    def page_link(self, to_page: str, label: str, anchor: str = "") -> str:
+        return f"[{escape_md(label)}]({self.href(to_page, anchor)})"
+
+    def source_link(self, briefing: Briefing, anchor: str = "", label: str = "source text") -> str:
+        return self.page_link(f"sources/{briefing.id}.md", label, anchor)
+
+    # Text --------------------------------------------------------------------------------------------
+    def md(self, text: str | None, inline: bool = False) -> str:
+        """User Markdown: made inert, with `[[id]]` and `[[id|label]]` turned into links."""
+        if not text:
+            return ""
+        safe = neutralise_md(text)
+        out, at = [], 0
+        for m in LINK.finditer(safe):
+            out.append(self._plain(safe[at:m.start()], inline))
+            out.append(self.ref(m[1].strip(), m[2].strip() if m[2] else None))
+            at = m.end()
+        out.append(self._plain(safe[at:], inline))
+        return "".join(out)
+
+    @staticmethod
+    def _plain(text: str, inline: bool) -> str:
+        # Inline (table cells, list items): one line, and a pipe must not end a table cell.
+        return re.sub(r"\s+", " ", text).replace("|", "\\|") if inline else text
+
+    def md_inline(self, text: str | None) -> str:
+        """User Markdown on one line (table cells, list items)."""
+        return self.md(text, inline=True).strip()
+
+    @staticmethod
+    def esc(text: Any) -> str:
+        return escape_md(str(text)) if text is not None else ""
+
+    # Ratings and sourcing ------------------------------------------------------------------------------
+    def rating(self, claim: Claim) -> str:
+        """The Admiralty badge, linking to the legend."""
+        if not claim.rating:
+            return '<span class="bf-rating bf-rating--none" title="not rated">unrated</span>'
+        parts = []
+        if claim.reliability:
+            parts.append(f"source {claim.reliability}: {RELIABILITY_TEXT[claim.reliability]}")
+        if claim.credibility:
+            parts.append(f"information {claim.credibility}: {CREDIBILITY_TEXT[claim.credibility]}")
+        grade = claim.reliability or "x"
+        return (f'<span class="bf-rating bf-rating--{grade.lower()}" title="Admiralty rating: '
+                f'{html.escape("; ".join(parts))}">{html.escape(claim.rating)}</span>')
+
+    def sourcing(self, claim: Claim) -> str:
+        return (f'<span class="bf-sourcing bf-sourcing--{claim.sourcing}" '
+                f'title="{html.escape(SOURCING_TEXT[claim.sourcing])}">{claim.sourcing}</span>')
+
+    def kind_plural(self, kind: str) -> str:
+        return KIND_PLURAL[kind]
+
+
+def _event_id(item: Event | EventRef) -> str:
+    return item.id if isinstance(item, Event) else item.ref
+
+
+def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
+    """The source text, escaped and verbatim, each quoted span a <mark> linking to its claim."""
+    text = briefing.source_text or ""
+    spans = sorted(((c.span, c) for c in briefing.claims if c.span), key=lambda x: x[0])
+    bounds = sorted({0, len(text), *(p for (s, e), _ in spans for p in (s, e))})
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        piece = html.escape(text[a:b]).replace("\n", "&#10;")
+        covering = [c for (s, e), c in spans if s <= a and b <= e]
+        if not covering:
+            out.append(piece)
+            continue
+        starts = "".join(f'<span id="quote-{c.id}"></span>' for (s, _e), c in spans if s == a)
+        first = covering[0]
+        url = ctx.layout.html_url(ctx.page, *ctx.layout.target(first.id))
+        title = html.escape("quoted by " + ", ".join(c.id for c in covering))
+        out.append(f'{starts}<mark class="bf-quote" title="{title}"><a href="{url}">{piece}</a></mark>')
+    return '<div class="bf-source-text">' + "".join(out) + "</div>"
+
+
+def _template_error(e: Exception, templates_dir: Path) -> BriefingError:
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        return BriefingError(Location(e.filename or e.name or "template", e.lineno or 0, 1), "",
+                             f"template syntax error: {e.message}")
+    tb = e.__traceback__
+    where = Location(str(templates_dir))
+    while tb is not None:  # Jinja maps template frames to the template's file and line.
+        fn = tb.tb_frame.f_code.co_filename
+        if fn.endswith(".j2"):
+            where = Location(fn, tb.tb_lineno, 1)
+        tb = tb.tb_next
+    return BriefingError(where, "", f"template error: {type(e).__name__}: {e}")
+
+
+def make_env(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown; data is escaped by esc/md/ref, never evaluated
+        extensions=["jinja2.ext.do"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["esc"] = escape_md
+    env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
+    env.filters["page_title"] = page_title
+    env.filters["zip"] = lambda a, b: zip(a, b, strict=False)
+    return env
+
+
+def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None = None) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown. Raises BriefingsError on template errors."""
+    options = options or SiteOptions()
+    layout = Layout(corpus, options)
+    env = make_env(templates_dir)
+    pages: dict[str, str] = {}
+    missing = [n for n in TEMPLATES.values() if not (templates_dir / n).is_file()]
+    if missing:
+        raise BriefingsError([BriefingError(Location(str(templates_dir / n)), "", "template missing; restore it "
+                                            "from the project's templates/ folder") for n in missing])
+    common = {"corpus": corpus, "site": options, "layout": layout, "counts": corpus.counts(),
+              "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT, "SOURCING": SOURCING_TEXT}
+
+    def render(kind: str, path: str, **values: Any) -> None:
+        ctx = PageContext(layout, path)
+        try:
+            template = env.get_template(TEMPLATES[kind])
+            pages[path] = template.render(**common, **values, ctx=ctx, ref=ctx.ref, refs=ctx.refs, md=ctx.md,
+                                          md_inline=ctx.md_inline, esc=ctx.esc, url=ctx.url, href=ctx.href)
+        except Exception as e:
+            raise BriefingsError([_template_error(e, templates_dir)]) from None
+
+    css = templates_dir / STYLESHEET
+    if css.is_file():
+        pages[f"stylesheets/{STYLESHEET}"] = css.read_text(encoding="utf-8")
+    render("home", "index.md")
+    render("briefings", "briefings/index.md")
+    for b in corpus.briefings.values():
+        render("briefing", f"briefings/{b.id}.md", briefing=b, events=corpus.briefing_events[b.id])
+        if b.source_text is not None:
+            ctx = PageContext(layout, f"sources/{b.id}.md")
+            render("source", f"sources/{b.id}.md", briefing=b, source_html=render_source_html(ctx, b))
+    render("actors", "actors/index.md")
+    for a in corpus.actors.values():
+        render("actor", f"actors/{a.id}.md", actor=a)
+
+    by_year: dict[int, list[Event]] = defaultdict(list)
+    for e in corpus.events.values():
+        by_year[e.date.year].append(e)
+    render("events", "events/index.md", years=dict(sorted(by_year.items())), split=layout.split_events)
+    if layout.split_events:
+        for year, events in by_year.items():
+            render("events_page", f"events/{year}.md", year=year, events=events)
+
+    render("claims", "claims/index.md", split=layout.split_claims)
+    if layout.split_claims:
+        for b in corpus.briefings.values():
+            if b.claims:
+                render("claims_page", f"claims/{b.id}.md", briefing=b)
+    return pages
+
+
