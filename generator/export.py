@@ -1,0 +1,119 @@
+"""`briefings render --out DIR`: the generated pages and the hand-written docs as a plain docs folder with a
+matching mkdocs.yml (our plugin removed), for engines that do not run it (Zensical, MkDocs without plugins)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .corpus import load_corpus
+from .render import SiteOptions, render_site
+
+MARKER = ".briefings-render"  # marks a folder this command made, so it may replace it next time
+
+
+class _Tagged:
+    """A YAML tag we do not interpret (`!ENV`, `!!python/name:`), kept to be written back as it was."""
+
+    def __init__(self, tag: str, value: Any) -> None:
+        self.tag, self.value = tag, value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _construct(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        return _Tagged(tag, loader.construct_scalar(node))
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(tag, loader.construct_sequence(node, deep=True))
+    return _Tagged(tag, loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
+
+
+def _represent(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_Loader.add_multi_constructor("!", _construct)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct)
+_Dumper.add_representer(_Tagged, _represent)
+
+
+def _plugin_options(plugins: list[Any]) -> tuple[list[Any], dict[str, Any]]:
+    """The plugin list without ours, and our options."""
+    kept, ours = [], {}
+    for p in plugins:
+        if p == "briefings":
+            continue
+        if isinstance(p, dict) and "briefings" in p:
+            ours = p["briefings"] or {}
+            continue
+        kept.append(p)
+    return kept, ours
+
+
+def _prepare_out(out: Path) -> None:
+    """Refuse to touch a folder this command did not make."""
+    if out.exists():
+        if not out.is_dir():
+            raise SystemExit(f"briefings render: {out} exists and is not a folder")
+        if any(out.iterdir()) and not (out / MARKER).is_file():
+            raise SystemExit(f"briefings render: {out} is not empty and was not made by `briefings render`; "
+                             "choose a new folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / MARKER).write_text("made by `briefings render`; it replaces this folder on the next run\n")
+
+
+def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_file: str = "mkdocs.yml") -> Path:
+    root = root.resolve()
+    config_path = root / config_file
+    config: dict[str, Any] = {}
+    if config_path.is_file():
+        config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    plugins, ours = _plugin_options(config.get("plugins", ["search"]))
+    corpus = load_corpus(root, ours.get("briefings", briefings_dir))
+    options = SiteOptions(site_name=config.get("site_name", "Briefings"),
+                          site_description=config.get("site_description", ""),
+                          use_directory_urls=config.get("use_directory_urls", True),
+                          split_threshold=ours.get("split_threshold", 400))
+    pages = render_site(corpus, root / ours.get("templates", "templates"), options)
+
+    out = out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise SystemExit("briefings render: --out must not be the project folder or contain it")
+    _prepare_out(out)
+    docs_src = root / config.get("docs_dir", "docs")
+    docs_out = out / "docs"
+    if docs_src.is_dir():
+        shutil.copytree(docs_src, docs_out)
+    for rel, text in pages.items():
+        target = (docs_out / rel).resolve()
+        if not target.is_relative_to(docs_out.resolve()):  # paths come from slug ids; belt and braces
+            raise SystemExit(f"briefings render: refusing to write outside {docs_out}: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    config["plugins"] = plugins
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    css = "stylesheets/briefings.css"
+    if css in pages:
+        config["extra_css"] = [*config.get("extra_css", []), css]
+    (out / "mkdocs.yml").write_text(
+        "# Made by `briefings render`: the briefings plugin's pages, pre-rendered.\n"
+        + yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
