@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from corpuskit import ACTORS, ALPHA, BETA, corpus_of, errors_of, line_of, make_project, one_error
 
 
