@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Location:
-    """A spot in a source file; line and column count from 1."""
+class Location(NamedTuple):
+    """A spot in a source file; line and column count from 1 (0: the whole file or line)."""
 
     file: str
     line: int = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 # Typographic quotes, apostrophes and dashes fold to their ASCII forms.
 _FOLD = str.maketrans({
@@ -12,6 +13,7 @@ _FOLD = str.maketrans({
     "\u00a0": " ", "\u2009": " ", "\u202f": " ",
 })
 _SPACE = re.compile(r"\s+")
+_SPACE_RUN = re.compile(r"[^\S ]\s*| \s+")  # whitespace other than a lone space: what normalising changes
 
 
 def normalise(text: str) -> str:
@@ -20,26 +22,37 @@ def normalise(text: str) -> str:
 
 
 class NormalisedText:
-    """A source text in normalised form, with a map back to the original's character offsets."""
+    """A source text in normalised form, with a map back to the original's character offsets.
+
+    Folding is one character to one, so only whitespace runs move offsets: they are kept as a sorted list
+    and a found position is mapped back by bisection, instead of an offset table per character.
+    """
 
     def __init__(self, original: str) -> None:
         self.original = original
         folded = original.translate(_FOLD)
-        chars: list[str] = []
-        offsets: list[int] = []
-        in_space = True  # drops leading whitespace
-        for i, ch in enumerate(folded):
-            if ch.isspace():
-                if not in_space:
-                    chars.append(" ")
-                    offsets.append(i)
-                in_space = True
-            else:
-                chars.append(ch)
-                offsets.append(i)
-                in_space = False
-        self.text = "".join(chars)
-        self.offsets = offsets
+        self._norm_at: list[int] = []  # where each whitespace run starts in the normalised text
+        self._orig_at: list[int] = []  # ... and in the original
+        self._orig_end: list[int] = []
+        parts: list[str] = []
+        at = shift = 0
+        for m in _SPACE_RUN.finditer(folded):
+            parts.append(folded[at:m.start()])
+            self._norm_at.append(m.start() - shift)
+            self._orig_at.append(m.start())
+            self._orig_end.append(m.end())
+            shift += (m.end() - m.start()) - 1
+            at = m.end()
+        parts.append(folded[at:])
+        self.text = " ".join(parts)
+
+    def _to_original(self, j: int) -> int:
+        k = bisect_right(self._norm_at, j) - 1
+        if k < 0:
+            return j
+        if j == self._norm_at[k]:
+            return self._orig_at[k]
+        return self._orig_end[k] + (j - self._norm_at[k] - 1)
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """The (start, end) span of `quote` in the original text, or None."""
@@ -49,4 +62,4 @@ class NormalisedText:
         at = self.text.find(needle)
         if at < 0:
             return None
-        return self.offsets[at], self.offsets[at + len(needle) - 1] + 1
+        return self._to_original(at), self._to_original(at + len(needle) - 1) + 1

@@ -20,10 +20,13 @@ MAX_FILE_BYTES = 2_000_000
 MAX_LINE_CHARS = 10_000
 MAX_DEPTH = 64
 # Standard tags only: anything else (`!!python/object`, `!custom`) is refused, not constructed.
-_CORE_TAGS = frozenset(
+CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
-_INDENT = re.compile(r"[ \t-]*")
+
+
+_BRACKETS = re.compile(r"[\[\]{}\n]")
+_DEEP_INDENT = re.compile(rf"^[ \t-]{{{MAX_DEPTH * 4 + 1},}}", re.MULTILINE)
 
 
 def _nesting_error(text: str, rel: str) -> BriefingError | None:
@@ -32,25 +35,41 @@ def _nesting_error(text: str, rel: str) -> BriefingError | None:
     Block nesting shows as indentation; flow nesting as brackets. Brackets inside quoted strings count
     too, which only errs on the side of refusing a pathological file.
     """
-    depth = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if line.lstrip().startswith("#"):
-            continue
-        indent = len(_INDENT.match(line)[0])  # type: ignore[index]
-        if indent > MAX_DEPTH * 4:
-            return BriefingError(Location(rel, lineno, indent + 1), "",
-                                 f"nesting is deeper than the format allows (indentation {indent}); "
-                                 "a briefing needs at most a few levels")
-        for col, ch in enumerate(line, 1):
-            if ch in "[{":
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return BriefingError(Location(rel, lineno, col), "",
-                                         f"brackets nest more than {MAX_DEPTH} deep; "
-                                         "a briefing needs at most a few levels")
-            elif ch in "]}":
-                depth = max(0, depth - 1)
+    m = _DEEP_INDENT.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        return BriefingError(Location(rel, line, m.end() - m.start()), "",
+                             f"nesting is deeper than the format allows (indentation {m.end() - m.start()}); "
+                             "a briefing needs at most a few levels")
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth, line, line_start = 0, 1, 0
+    for m in _BRACKETS.finditer(text):
+        ch = m[0]
+        if ch == "\n":
+            line, line_start = line + 1, m.end()
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return BriefingError(Location(rel, line, m.start() - line_start + 1), "",
+                                     f"brackets nest more than {MAX_DEPTH} deep; a briefing needs at most a few levels")
+        else:
+            depth = max(0, depth - 1)
     return None
+
+
+class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
+    """Implicit scalars resolve to null or str only: the spec types every value from its raw text, so
+    YAML 1.1's guessing (bool, int, sexagesimal, timestamp) is skipped, and with it most of the cost."""
+
+    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _NULL if value in _NULLS else _STR
+        return super().resolve(kind, value, implicit)
+
+
+_NULL, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 def read_yaml(path: Path, rel: str) -> tuple[yaml.Node | None, list[BriefingError]]:
@@ -83,7 +102,7 @@ def read_yaml(path: Path, rel: str) -> tuple[yaml.Node | None, list[BriefingErro
     if nesting:
         return None, [nesting]
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         loc = Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel)
@@ -97,11 +116,12 @@ def read_yaml(path: Path, rel: str) -> tuple[yaml.Node | None, list[BriefingErro
 
 
 def loc_of(node: yaml.Node, rel: str) -> Location:
-    return Location(rel, node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    return Location(rel, mark.line + 1, mark.column + 1)
 
 
 def tag_error(node: yaml.Node) -> str | None:
     """Why a node's tag is refused, or None for a standard one."""
-    if node.tag in _CORE_TAGS:
+    if node.tag in CORE_TAGS:
         return None
     return f"tag '{node.tag.removeprefix('tag:yaml.org,2002:')}' is not allowed: remove it (no tags are needed)"

@@ -13,7 +13,7 @@ import yaml
 from . import model
 from .dates import VALID_FORMS, DateError, parse_edtf
 from .errors import BriefingError, Location, suggest
-from .reader import loc_of, tag_error
+from .reader import CORE_TAGS, loc_of, tag_error
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -41,10 +41,6 @@ class Ctx:
                                          path, message))
         return MISSING
 
-    def count(self, node: yaml.Node) -> bool:
-        self.nodes += 1
-        return self.nodes <= MAX_NODES
-
 
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
@@ -66,13 +62,13 @@ class Type:
         raise NotImplementedError
 
     def _check_node(self, node: yaml.Node, ctx: Ctx, path: str) -> bool:
-        if not ctx.count(node):
+        ctx.nodes += 1
+        if ctx.nodes > MAX_NODES:
             if ctx.nodes == MAX_NODES + 1:
                 ctx.error(node, path, f"more than {MAX_NODES:,} values in one file (an alias bomb?); refused")
             return False
-        why = tag_error(node)
-        if why:
-            ctx.error(node, path, why)
+        if node.tag not in CORE_TAGS:
+            ctx.error(node, path, tag_error(node))
             return False
         return True
 
