@@ -115,6 +115,8 @@ def _parse_point(text: str) -> Point:
     if not m:
         raise DateError(f"'{text}' is not a valid date; use {VALID_FORMS}")
     year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if year == 0:
+        raise DateError(f"'{text}': year 0000 is not supported; years run 0001-9999")
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"'{text}' has no month {month:02d}; months run 01-12")
     if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:  # type: ignore[arg-type]

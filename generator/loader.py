@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,11 +77,29 @@ def load_actors(path: Path, root: Path, loaded: Loaded) -> None:
         loaded.actors.extend(actors.values())
 
 
+_ID_LINE = re.compile(r"^[ \t-]*(?:id|ref):[ \t]*['\"]?([a-z0-9][a-z0-9-]{0,63})['\"]?[ \t]*$", re.MULTILINE)
+
+
+def _guess_ids(path: Path, loaded: Loaded) -> None:
+    """A file that does not parse still defines ids: guess them from its lines, so its syntax error is not
+    followed by an 'unknown id' error at every reference to it ('*': any kind)."""
+    loaded.broken.setdefault(path.stem, "briefing")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    for m in _ID_LINE.finditer(text):
+        loaded.broken.setdefault(m[1], "*")
+    for n in range(1, text.count("text:") + 1):  # default claim ids, at most one per `text:` key
+        loaded.broken.setdefault(f"{path.stem}-{n}", "*")
+
+
 def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
     rel = _rel(path, root)
     node, errors = read_yaml(path, rel)
     loaded.errors.extend(errors)
     if errors:
+        _guess_ids(path, loaded)
         return
     if node is None:
         loaded.errors.append(BriefingError(Location(rel), "", "the file is empty; write a briefing or delete it "
