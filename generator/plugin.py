@@ -30,6 +30,7 @@ class BriefingsConfig(Config):
     templates = c.Type(str, default="templates")
     seeds = c.Type(str, default="seeds")
     split_threshold = c.Type(int, default=400)
+    actor_split_threshold = c.Type(int, default=200)
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -39,6 +40,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.pages: dict[str, str] = {}
         self.corpus: Corpus | None = None
         self.seconds = 0.0
+        self.timings: dict[str, float] = {}  # load (read + validate + link), render, sanitize: for the benchmark
 
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -51,10 +53,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         root = self._root(config)
         options = SiteOptions(site_name=config.site_name, site_description=config.site_description or "",
                               use_directory_urls=config.use_directory_urls,
-                              split_threshold=self.config.split_threshold)
+                              split_threshold=self.config.split_threshold,
+                              actor_split_threshold=self.config.actor_split_threshold)
         try:
             self.corpus = load_corpus(root, self.config.briefings)
+            t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._path(config, self.config.templates), options)
+            self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
         except BriefingsError as e:
             for err in e.errors:
                 log.error(str(err))
@@ -82,6 +87,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             t0 = time.perf_counter()
             html = sanitize_html(html)
             self.seconds += time.perf_counter() - t0
+            self.timings["sanitize"] += time.perf_counter() - t0
         return html
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]

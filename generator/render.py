@@ -10,7 +10,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +20,16 @@ from .corpus import Corpus
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
 from .markup import escape_md, neutralise_md, page_title
-from .model import Briefing, Claim, Event, EventRef
+from .model import Briefing, Claim, Event, Relation
 
 TEMPLATES = {
     "home": "home.md.j2",
     "briefings": "briefings.md.j2",
+    "briefings_year": "briefings-year.md.j2",
     "briefing": "briefing.md.j2",
     "actors": "actors.md.j2",
     "actor": "actor.md.j2",
+    "actor_year": "actor-year.md.j2",
     "events": "events.md.j2",
     "events_page": "events-page.md.j2",
     "claims": "claims.md.j2",
@@ -60,6 +62,7 @@ class SiteOptions:
     site_description: str = ""
     use_directory_urls: bool = True
     split_threshold: int = 400  # events or claims beyond this are split over several pages
+    actor_split_threshold: int = 200  # an actor with more dated items gets a page a year
 
 
 class Layout:
@@ -68,13 +71,29 @@ class Layout:
     def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
         self.corpus, self.options = corpus, options
         self.split_events = len(corpus.events) > options.split_threshold
+        year_counts: dict[int, int] = defaultdict(int)
+        for e in corpus.events.values():
+            year_counts[e.date.year] += 1
+        # A year too full for one page is split by month.
+        self.monthly_years = {y for y, n in year_counts.items() if n > options.split_threshold}
         self.split_claims = len(corpus.claims) > options.split_threshold
+        # A briefing's summary weighs about four claims: the index splits sooner.
+        self.split_briefings = len(corpus.briefings) > options.split_threshold // 4
+
+    def event_period(self, event: Event) -> str:
+        """The page key of an event when events are split: '2015', or '2015-11' for a crowded year."""
+        year = event.date.year
+        return event.date.lower.strftime("%Y-%m") if year in self.monthly_years else str(year)
 
     def event_page(self, event: Event) -> str:
-        return f"events/{event.date.year}.md" if self.split_events else "events/index.md"
+        return f"events/{self.event_period(event)}.md" if self.split_events else "events/index.md"
+
+    def claims_month(self, briefing_id: str) -> str:
+        """The month of a briefing's source, which groups claims when they are split: '2015-11'."""
+        return self.corpus.briefings[briefing_id].source.published.lower.strftime("%Y-%m")
 
     def claims_page(self, briefing_id: str) -> str:
-        return f"claims/{briefing_id}.md" if self.split_claims else "claims/index.md"
+        return f"claims/{self.claims_month(briefing_id)}.md" if self.split_claims else "claims/index.md"
 
     def target(self, id: str) -> tuple[str, str]:
         """(page path, anchor) of an id."""
@@ -182,8 +201,38 @@ class PageContext:
         return KIND_PLURAL[kind]
 
 
-def _event_id(item: Event | EventRef) -> str:
-    return item.id if isinstance(item, Event) else item.ref
+def actor_items(corpus: Corpus, aid: str) -> int:
+    return (len(corpus.actor_briefings[aid]) + len(corpus.actor_events[aid]) + len(corpus.actor_claims_by[aid])
+            + len(corpus.actor_claims_about[aid]) + len(corpus.actor_relations[aid]))
+
+
+@dataclass
+class ActorYear:
+    """One year of an actor's profile, for actors too busy for one page."""
+
+    appearances: list[tuple[Briefing, str]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    made: list[Claim] = field(default_factory=list)
+    about: list[Claim] = field(default_factory=list)
+    rels: list[Relation] = field(default_factory=list)
+
+
+def actor_years(corpus: Corpus, aid: str) -> dict[int, ActorYear]:
+    """An actor's dated items by year: briefings and claims by their source's year, events and relations by
+    their own date (undated relations by their briefing's)."""
+    years: dict[int, ActorYear] = defaultdict(ActorYear)
+    source_year = {b.id: b.source.published.year for b in corpus.briefings.values()}
+    for b, role in corpus.actor_briefings[aid]:
+        years[source_year[b.id]].appearances.append((b, role))
+    for e in corpus.actor_events[aid]:
+        years[e.date.year].events.append(e)
+    for c in corpus.actor_claims_by[aid]:
+        years[source_year[c.briefing]].made.append(c)
+    for c in corpus.actor_claims_about[aid]:
+        years[source_year[c.briefing]].about.append(c)
+    for r in corpus.actor_relations[aid]:
+        years[r.date.year if r.date else source_year[r.briefing]].rels.append(r)
+    return dict(sorted(years.items()))
 
 
 def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
@@ -243,6 +292,10 @@ def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None
     layout = Layout(corpus, options)
     env = make_env(templates_dir)
     pages: dict[str, str] = {}
+    if not templates_dir.is_dir():
+        raise BriefingsError([BriefingError(Location(str(templates_dir)), "", "no templates folder here; copy the "
+                                            "templates/ folder of the briefings project, or set the plugin's "
+                                            "`templates` option")])
     missing = [n for n in TEMPLATES.values() if not (templates_dir / n).is_file()]
     if missing:
         raise BriefingsError([BriefingError(Location(str(templates_dir / n)), "", "template missing; restore it "
@@ -263,7 +316,13 @@ def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None
     if css.is_file():
         pages[f"stylesheets/{STYLESHEET}"] = css.read_text(encoding="utf-8")
     render("home", "index.md")
-    render("briefings", "briefings/index.md")
+    briefing_years: dict[int, list[Briefing]] = defaultdict(list)
+    for b in corpus.briefings.values():
+        briefing_years[b.source.published.year].append(b)
+    render("briefings", "briefings/index.md", split=layout.split_briefings, years=briefing_years)
+    if layout.split_briefings:
+        for year, items in briefing_years.items():
+            render("briefings_year", f"briefings/by-year/{year}.md", year=year, briefings=items)
     for b in corpus.briefings.values():
         render("briefing", f"briefings/{b.id}.md", briefing=b, events=corpus.briefing_events[b.id])
         if b.source_text is not None:
@@ -271,21 +330,30 @@ def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None
             render("source", f"sources/{b.id}.md", briefing=b, source_html=render_source_html(ctx, b))
     render("actors", "actors/index.md")
     for a in corpus.actors.values():
-        render("actor", f"actors/{a.id}.md", actor=a)
+        years = actor_years(corpus, a.id) if actor_items(corpus, a.id) > options.actor_split_threshold else {}
+        render("actor", f"actors/{a.id}.md", actor=a, years=years)
+        for year, section in years.items():
+            render("actor_year", f"actors/{a.id}/{year}.md", actor=a, year=year, section=section, all_years=list(years))
 
     by_year: dict[int, list[Event]] = defaultdict(list)
+    periods: dict[str, list[Event]] = defaultdict(list)
     for e in corpus.events.values():
         by_year[e.date.year].append(e)
-    render("events", "events/index.md", years=dict(sorted(by_year.items())), split=layout.split_events)
+        periods[layout.event_period(e)].append(e)
+    render("events", "events/index.md", years=dict(sorted(by_year.items())), periods=periods,
+           split=layout.split_events)
     if layout.split_events:
-        for year, events in by_year.items():
-            render("events_page", f"events/{year}.md", year=year, events=events)
+        for period, events in periods.items():
+            render("events_page", f"events/{period}.md", period=period, events=events)
 
-    render("claims", "claims/index.md", split=layout.split_claims)
+    months: dict[str, list[Briefing]] = defaultdict(list)
+    for b in corpus.briefings.values():
+        if b.claims:
+            months[layout.claims_month(b.id)].append(b)
+    render("claims", "claims/index.md", split=layout.split_claims, months=months)
     if layout.split_claims:
-        for b in corpus.briefings.values():
-            if b.claims:
-                render("claims_page", f"claims/{b.id}.md", briefing=b)
+        for month, items in months.items():
+            render("claims_page", f"claims/{month}.md", month=month, briefings=items)
     return pages
 
 

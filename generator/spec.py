@@ -85,7 +85,10 @@ class Str(Type):
         if not self._check_node(node, ctx, path):
             return MISSING
         if not isinstance(node, yaml.ScalarNode):
-            return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}")
+            hint = ""
+            if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and node.flow_style is not True:
+                hint = " (a colon followed by a space starts a key: put the whole text in quotes, or use >-)"
+            return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}{hint}")
         if node.tag == _NULL or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
         return node.value
@@ -155,8 +158,10 @@ class Enum(Str):
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         for v in self.values:
-            if str(v) == value and (isinstance(v, str) or node.style in ("", None)):
-                return v
+            if str(v) == value:
+                if isinstance(v, str) or node.style in ("", None):
+                    return v
+                return ctx.error(node, path, f"must be a number: write {value} without quotes")
         hint = suggest(value, [str(v) for v in self.values])
         return ctx.error(node, path, f"'{value}' is not allowed here; use {self.expect}{hint}")
 

@@ -1,0 +1,130 @@
+"""Build synthetic corpora at several sizes, with our plugin and as the plain-Markdown floor, and report.
+
+    .venv/bin/python benchmarks/run.py [--sizes 100 300 1000 3000] [--out benchmarks/out]
+
+Per N: wall time and peak memory of `mkdocs build` (each build in its own process), pages, largest page,
+site size, search-index size, the generator's own seconds (load = read + validate + link, render,
+sanitize) against MkDocs's, and the floor: the same pages pre-rendered by `briefings render` and built
+with the plugin off. Our build time divided by the floor's is the plugin's overhead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+
+CONFIG = """site_name: Synthetic {n}
+theme: {{name: material, font: false}}
+docs_dir: docs
+plugins:
+  - search
+  - briefings:
+      templates: {templates}
+markdown_extensions: [attr_list, md_in_html, tables, admonition, {{toc: {{permalink: true}}}}]
+nav:
+  - Home: index.md
+  - Briefings: briefings/index.md
+  - Actors: actors/index.md
+  - Events: events/index.md
+  - Claims: claims/index.md
+"""
+
+BUILD_ONE = """
+import json, resource, sys, time, logging
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+logging.disable(logging.INFO)
+t0 = time.perf_counter()
+config = load_config(sys.argv[1], site_dir=sys.argv[2])
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+wall = time.perf_counter() - t0
+plugin = config.plugins.get("briefings")
+print(json.dumps({"wall": wall, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "timings": getattr(plugin, "timings", {}) if plugin else {}}))
+"""
+
+
+def build(config: Path, site: Path) -> dict:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    r = subprocess.run([sys.executable, "-c", BUILD_ONE, str(config), str(site)], capture_output=True, text=True,
+                       env=env, cwd=config.parent)
+    if r.returncode:
+        raise SystemExit(f"build of {config} failed:\n{r.stderr[-3000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def site_stats(site: Path) -> dict:
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    sizes = [p.stat().st_size for p in pages]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    index = site / "search" / "search_index.json"
+    return {"pages": len(pages), "largest_kb": max(sizes) / 1024, "site_mb": total / 2**20,
+            "search_mb": index.stat().st_size / 2**20 if index.exists() else 0.0}
+
+
+def run(n: int, out: Path) -> dict:
+    from generator.export import export_site
+
+    project = out / f"n{n}"
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(n), str(project), "--force"], check=True,
+                   capture_output=True)
+    make_s = time.perf_counter() - t0
+    (project / "mkdocs.yml").write_text(CONFIG.format(n=n, templates=REPO / "templates"))
+    ours = build(project / "mkdocs.yml", out / f"site-n{n}")
+    floor_dir = out / f"floor-n{n}"
+    export_site(project, floor_dir)
+    floor = build(floor_dir / "mkdocs.yml", out / f"site-floor-n{n}")
+    t = ours["timings"]
+    generator_s = t.get("load", 0) + t.get("render", 0) + t.get("sanitize", 0)
+    return {"n": n, "make_corpus_s": make_s, "wall_s": ours["wall"], "peak_mb": ours["maxrss_mb"],
+            **site_stats(out / f"site-n{n}"), "load_s": t.get("load", 0), "render_s": t.get("render", 0),
+            "sanitize_s": t.get("sanitize", 0), "generator_s": generator_s, "mkdocs_s": ours["wall"] - generator_s,
+            "generator_share": generator_s / ours["wall"], "floor_s": floor["wall"],
+            "floor_peak_mb": floor["maxrss_mb"], "vs_floor": ours["wall"] / floor["wall"]}
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| N | build s | peak MB | pages | largest page KB | site MB | search index MB | load s | render s "
+            "| sanitize s | generator share | floor s | ours / floor |\n" + "|---" * 13 + "|\n")
+    body = "".join(
+        f"| {r['n']:,} | {r['wall_s']:.1f} | {r['peak_mb']:.0f} | {r['pages']:,} | {r['largest_kb']:.0f} | "
+        f"{r['site_mb']:.1f} | {r['search_mb']:.1f} | {r['load_s']:.2f} | {r['render_s']:.2f} | "
+        f"{r['sanitize_s']:.2f} | {r['generator_share']:.0%} | {r['floor_s']:.1f} | {r['vs_floor']:.2f} |\n"
+        for r in rows)
+    return head + body
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000, 3000])
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        rows.append(run(n, args.out.resolve()))
+        print(json.dumps(rows[-1]), flush=True)
+    print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print(table(rows))
+    if len(rows) > 1:
+        small = min(rows, key=lambda r: r["n"])
+        big = max(rows, key=lambda r: r["n"])
+        print(f"t({big['n']}) / t({small['n']}) = {big['wall_s'] / small['wall_s']:.1f} "
+              f"for {big['n'] / small['n']:.0f}x the briefings")
+    (args.out / "results.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
