@@ -70,6 +70,7 @@ class Layout:
 
     def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
         self.corpus, self.options = corpus, options
+        self.ref_cache: dict[str, dict[str, str]] = {}
         self.split_events = len(corpus.events) > options.split_threshold
         year_counts: dict[int, int] = defaultdict(int)
         for e in corpus.events.values():
@@ -129,10 +130,14 @@ class PageContext:
 
     def __init__(self, layout: Layout, page: str) -> None:
         self.layout, self.corpus, self.page = layout, layout.corpus, page
+        self.dir = posixpath.dirname(page)
+        self.up = "../" * (self.dir.count("/") + 1) if self.dir else ""
+        self._refs = layout.ref_cache.setdefault(self.dir, {})  # links look the same from every page of a folder
 
     # Links -------------------------------------------------------------------------------------------
     def href(self, to_page: str, anchor: str = "") -> str:
-        rel = posixpath.relpath(to_page, posixpath.dirname(self.page) or ".")
+        # Page paths are plain relative paths without `..`, so this is relpath without its cost.
+        rel = to_page[len(self.dir) + 1:] if self.dir and to_page.startswith(self.dir + "/") else self.up + to_page
         return rel + (f"#{anchor}" if anchor else "")
 
     def url(self, id: str) -> str:
@@ -140,8 +145,12 @@ class PageContext:
 
     def ref(self, id: str, label: str | None = None) -> str:
         """A Markdown link to any briefing, actor, event or claim, shown by its name or title."""
-        text = escape_md(label if label is not None else self.corpus.label(id))
-        return f"[{text}]({self.url(id)})"
+        if label is None:
+            link = self._refs.get(id)
+            if link is None:
+                link = self._refs[id] = f"[{escape_md(self.corpus.label(id))}]({self.url(id)})"
+            return link
+        return f"[{escape_md(label)}]({self.url(id)})"
 
     def refs(self, ids: Iterable[str], sep: str = ", ") -> str:
         return sep.join(self.ref(i) for i in ids)
