@@ -1,0 +1,67 @@
+"""Markup safety at the source: escaping, neutralising user Markdown, page titles, the sanitizer."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from generator.markup import escape_md, neutralise_md, page_title, sanitize_html
+
+MD = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables"])
+
+
+def html_of(text: str) -> str:
+    MD.reset()
+    return MD.convert(text)
+
+
+@pytest.mark.parametrize("text", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                                  "[x](javascript:alert(1))", "*bold* _x_ `code` # h", "a | b", "{: onclick=x}"])
+def test_escaped_text_shows_exactly_its_characters(text: str) -> None:
+    out = html_of(escape_md(text))
+    assert "<script" not in out and "<img" not in out and "<a " not in out and "<em>" not in out
+    assert not re.search(r"<[^>]*\bon[a-z]+=", out)
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("hi <script>alert(1)</script>", "<script"),
+    ("<img src=x onerror=alert(1)>", "<img"),
+    ("[x](javascript:alert(1))", 'href="javascript'),
+    ("[x](JaVaScRiPt:alert(1))", 'href="JaVaScRiPt'),
+    ("[x]( data:text/html;base64,xx)", 'href="data'),
+    ("[x][r]\n\n[r]: javascript:alert(1)", 'href="javascript'),
+    ("para\n{: onclick=\"alert(1)\" }", "<p onclick"),
+    ("<div markdown>*x*</div>", "<div"),
+])
+def test_user_markdown_is_inert(text: str, absent: str) -> None:
+    assert absent not in html_of(neutralise_md(text))
+
+
+def test_user_markdown_keeps_formatting_and_http_links() -> None:
+    out = html_of(neutralise_md("**bold** and [site](https://example.org) & more"))
+    assert "<strong>bold</strong>" in out and 'href="https://example.org"' in out and "&amp; more" in out
+
+
+def test_page_titles_cannot_break_out_of_title_or_header() -> None:
+    t = page_title("</title><script>alert(1)</script> & co")
+    assert "<" not in t and ">" not in t and "&amp;" in t
+
+
+def test_sanitizer_keeps_structure_and_every_script() -> None:
+    html = ('<div class="bf-claim" id="c-1"><span title="x">F3</span> <a href="../a/">ok</a> '
+            "سید علی خامنه\u200cای Владимир 👍🏽</div>")
+    out = sanitize_html(html)
+    assert 'class="bf-claim"' in out and 'id="c-1"' in out and 'href="../a/"' in out
+    assert "خامنه\u200cای" in out and "Владимир" in out and "👍🏽" in out
+
+
+@pytest.mark.parametrize("html", ['<a href="javascript:alert(1)">x</a>', '<p onclick="alert(1)">x</p>',
+                                  "<script>alert(1)</script>", '<img src=x onerror="alert(1)">',
+                                  '<iframe src="https://evil.example"></iframe>', '<a href="data:text/html,x">x</a>',
+                                  '<svg><script>alert(1)</script></svg>', '<style>body{}</style>'])
+def test_sanitizer_drops_active_content(html: str) -> None:
+    out = sanitize_html(html)
+    for bad in ("javascript:", "onclick", "<script", "onerror", "<iframe", "data:", "<svg", "<style"):
+        assert bad not in out
