@@ -5,6 +5,7 @@ sanitizes their HTML, and watches briefings, templates and seeds under `mkdocs s
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from pathlib import Path
 
@@ -41,7 +42,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.corpus: Corpus | None = None
         self.seconds = 0.0
         self.timings: dict[str, float] = {}  # load (read + validate + link), render, sanitize: for the benchmark
+        self.command: str | None = None
+        self.dirty = False
+        self.final_dir: Path | None = None  # the real site_dir while we build into a staging folder
+        self.warnings = _WarningCounter()
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command, self.dirty = command, dirty
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
@@ -68,8 +75,25 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         css = "stylesheets/briefings.css"
         if css in self.pages and css not in config.extra_css:
             config.extra_css.append(css)
+        if self.command == "build" and not self.dirty:
+            self._stage(config)
         self.seconds = time.perf_counter() - t0
         return config
+
+    # Atomic builds: MkDocs empties site_dir before it renders; we let it empty a staging folder instead and
+    # swap that in only when the whole build succeeded, so a failure at any stage keeps the last good site.
+    def _stage(self, config: MkDocsConfig) -> None:
+        final = Path(config.site_dir).resolve()
+        if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / MARKER).exists())):
+            raise PluginError(f"briefings: site_dir {final} exists and was not made by a briefings build; "
+                              "refusing to replace it. Point site_dir at a new folder, or delete this one yourself.")
+        staging = final.with_name(f".{final.name}.staging")
+        if staging.exists():
+            shutil.rmtree(staging)  # a failed build's leftovers: always ours, by this name
+        self.final_dir = final
+        config.site_dir = str(staging)
+        self.warnings.count = 0
+        logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
@@ -98,8 +122,43 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.final_dir is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            if not (config.strict and self.warnings.count):  # strict mode aborts right after this event
+                self._swap(Path(config.site_dir), self.final_dir)
         if self.corpus is None:
             return
         n = self.corpus.counts()
         log.info(f"briefings: {n['briefings']} briefings, {n['actors']} actors, {n['events']} events, "
                  f"{n['claims']} claims; {len(self.pages)} pages generated; generator {self.seconds:.2f} s")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.final_dir is not None:
+            shutil.rmtree(self.final_dir.with_name(f".{self.final_dir.name}.staging"), ignore_errors=True)
+
+    @staticmethod
+    def _swap(staging: Path, final: Path) -> None:
+        (staging / MARKER).write_text("made by a briefings build; the next build replaces this folder\n")
+        old = final.with_name(f".{final.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if final.exists():
+            final.rename(old)
+        staging.rename(final)
+        if old.exists():
+            shutil.rmtree(old)
+
+
+MARKER = ".briefings-site"
+
+
+class _WarningCounter(logging.Handler):
+    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
