@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .corpus import Corpus, load_corpus
@@ -102,7 +102,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             if existing is not None:
                 log.warning(f"docs/{path} is replaced by the generated page; remove it, or edit the template")
                 files.remove(existing)
-            files.append(File.generated(config, path, content=text))
+            # Detail pages stay out of the nav by design (a nav of every page makes builds quadratic).
+            inclusion = InclusionLevel.UNDEFINED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=text, inclusion=inclusion))
         self.seconds += time.perf_counter() - t0
         return files
 
