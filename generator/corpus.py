@@ -77,7 +77,7 @@ def claim_label(text: str, corpus: Corpus, limit: int = 60) -> str:
         id = m[1].strip()
         return m[2] or (id if corpus.kind.get(id) == "claim" else corpus.label(id))
 
-    plain = " ".join(LINK.sub(inner, text).replace("*", "").replace("`", "").split())
+    plain = " ".join(LINK.sub(inner, text).split())
     if len(plain) > limit:
         plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
     return f"“{plain}”"

@@ -4,14 +4,17 @@ link schemes in user Markdown, and the allow-list HTML sanitizer applied to gene
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import nh3
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
 _ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-# [label](javascript:...), [label]: data:..., <vbscript:...>: any scheme but http(s) and mailto.
-_BAD_LINK = re.compile(r"(\]\(\s*<?\s*|^\s*\[[^\]]*\]:\s*<?\s*)(?!https?:|mailto:)([a-z][a-z0-9+.-]*:)",
-                       re.IGNORECASE | re.MULTILINE)
+# Links with any scheme but http(s) and mailto: [label](javascript:...) keeps only its label, as text;
+# a reference definition [r]: data:... is shown as text.
+_SCHEME = r"\s*<?\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:"
+_BAD_INLINE = re.compile(r"\[([^\[\]]*)\]\(" + _SCHEME + r"[^)]*\)", re.IGNORECASE)
+_BAD_REFDEF = re.compile(r"^(\s*)\[([^\]]*\]:" + _SCHEME + ")", re.IGNORECASE | re.MULTILINE)
 
 
 def escape_md(text: str) -> str:
@@ -22,7 +25,13 @@ def escape_md(text: str) -> str:
 def neutralise_md(text: str) -> str:
     """User Markdown with no raw HTML, no attribute lists and no script links; the rest is kept."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
-    return _BAD_LINK.sub(lambda m: m[1] + "#blocked-", text)
+    text = _BAD_INLINE.sub(lambda m: m[1], text)
+    return _BAD_REFDEF.sub(lambda m: m[1] + "\\[" + m[2], text)
+
+
+def escape_url(url: str) -> str:
+    """A checked URL as a Markdown link target: characters that could end or break it percent-encoded."""
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
 
 
 def page_title(text: str) -> str:

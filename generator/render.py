@@ -19,7 +19,7 @@ import jinja2
 from .corpus import Corpus
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
-from .markup import escape_md, neutralise_md, page_title
+from .markup import escape_md, escape_url, neutralise_md, page_title
 from .model import Briefing, Claim, Event, Relation
 
 TEMPLATES = {
@@ -166,13 +166,12 @@ class PageContext:
         """User Markdown: made inert, with `[[id]]` and `[[id|label]]` turned into links."""
         if not text:
             return ""
-        safe = neutralise_md(text)
         out, at = [], 0
-        for m in LINK.finditer(safe):
-            out.append(self._plain(safe[at:m.start()], inline))
+        for m in LINK.finditer(text):  # links first: their labels are escaped once, by ref()
+            out.append(self._plain(neutralise_md(text[at:m.start()]), inline))
             out.append(self.ref(m[1].strip(), m[2].strip() if m[2] else None))
             at = m.end()
-        out.append(self._plain(safe[at:], inline))
+        out.append(self._plain(neutralise_md(text[at:]), inline))
         return "".join(out)
 
     @staticmethod
@@ -289,6 +288,7 @@ def make_env(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["esc"] = escape_md
+    env.filters["url"] = escape_url
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.filters["page_title"] = page_title
     env.filters["zip"] = lambda a, b: zip(a, b, strict=False)

@@ -177,9 +177,15 @@ class Url(Str):
     expect = "an http(s) URL or an identifier"
     _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+    _BAD = re.compile(r"[\s\"<>\\`]")
+
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if self._SCHEME.match(value) and not value.lower().startswith(("http://", "https://")):
             return ctx.error(node, path, f"'{value[:40]}' is not allowed: links must be http(s) URLs or identifiers")
+        bad = self._BAD.search(value)
+        if bad:
+            return ctx.error(node, path, f"{bad[0]!r} is not allowed in a URL or identifier; percent-encode it "
+                             "(a space is %20)")
         return value
 
     def schema(self) -> dict[str, Any]:

@@ -210,3 +210,15 @@ def test_all_errors_in_one_run_sorted_by_file_and_line(tmp_path: Path) -> None:
     errs = errors_of(root)
     assert len(errs) == 3
     assert [e.loc.file for e in errs] == sorted(e.loc.file for e in errs)
+
+
+@pytest.mark.parametrize(("value", "expect"), [
+    ("javascript:alert(1)", "links must be http(s) URLs or identifiers"),
+    ("'https://example.org/a\" onclick=\"x'", "'\"' is not allowed in a URL"),
+    ("'https://example.org/<script>'", "'<' is not allowed in a URL"),
+    ("'https://example.org/a b'", "' ' is not allowed in a URL"),
+])
+def test_urls_are_checked(tmp_path: Path, value: str, expect: str) -> None:
+    root = make_project(tmp_path, {ACTORS: ('homepage: "https://example.org/ivanov"', f"homepage: {value}")})
+    e = one_error(root)
+    assert e.path == "ivanov.links.homepage" and expect in e.message, str(e)
