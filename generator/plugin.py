@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from mkdocs.structure.pages import Page
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
-from .markup import sanitize_html
+from .markup import escape_md, sanitize_html
 from .render import SiteOptions, render_site
 
 log = logging.getLogger("mkdocs.plugins.briefings")
@@ -48,7 +49,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.warnings = _WarningCounter()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs calls this once per process; `mkdocs serve` rebuilds with fresh plugin instances.
         self.command, self.dirty = command, dirty
+        _SESSION["command"] = command
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
@@ -62,16 +65,29 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               use_directory_urls=config.use_directory_urls,
                               split_threshold=self.config.split_threshold,
                               actor_split_threshold=self.config.actor_split_threshold)
+        key = str(root)
         try:
             self.corpus = load_corpus(root, self.config.briefings)
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._path(config, self.config.templates), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
+            _LAST_GOOD[key] = (self.corpus, self.pages)
         except BriefingsError as e:
+            if _SESSION.get("command") != "serve" or key not in _LAST_GOOD:
+                for err in e.errors:
+                    log.error(str(err))
+                raise PluginError(f"briefings: {len(e.errors)} error(s) in the input; nothing was built and the "
+                                  "last good site is untouched. Fix them and build again.") from None
+            # Under `mkdocs serve` a failed build leaves every request waiting (MkDocs' live-reload server
+            # serves nothing until a build succeeds), so keep serving the last good pages with the errors on
+            # top. The errors go straight to the terminal: logged, strict mode would count them and abort
+            # the build after all. `mkdocs build` still fails as above.
             for err in e.errors:
-                log.error(str(err))
-            raise PluginError(f"briefings: {len(e.errors)} error(s) in the input; nothing was built and the "
-                              "last good site is untouched. Fix them and build again.") from None
+                print(f"ERROR   -  {err}", file=sys.stderr)
+            print("WARNING -  briefings: serving the last good pages, marked stale, until the errors above are "
+                  "fixed", file=sys.stderr)
+            self.corpus, good = _LAST_GOOD[key]
+            self.pages = {path: _with_banner(text, e) if path.endswith(".md") else text for path, text in good.items()}
         css = "stylesheets/briefings.css"
         if css in self.pages and css not in config.extra_css:
             config.extra_css.append(css)
@@ -153,6 +169,21 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
 
 MARKER = ".briefings-site"
+_SESSION: dict[str, str] = {}  # what `on_startup` said: outlives the plugin instances of serve's rebuilds
+_LAST_GOOD: dict[str, tuple[Corpus, dict[str, str]]] = {}  # project root -> last good corpus and pages (serve)
+
+
+def _with_banner(page: str, error: BriefingsError) -> str:
+    """A stale page under `mkdocs serve`: the input's errors on top, after the front matter."""
+    items = "\n".join(f"- `{e.loc}` {escape_md(e.path + ': ' if e.path else '')}{escape_md(e.message)}"
+                      for e in error.errors[:50])
+    banner = (f'<div class="bf-stale" markdown>\n**This preview is stale: {len(error.errors)} error(s) in the '
+              f"input.** Fix them and it rebuilds.\n\n{items}\n</div>\n\n")
+    if page.startswith("---\n"):
+        end = page.find("\n---\n", 4)
+        if end > 0:
+            return page[: end + 5] + "\n" + banner + page[end + 5:]
+    return banner + page
 
 
 class _WarningCounter(logging.Handler):

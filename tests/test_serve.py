@@ -1,0 +1,65 @@
+"""`mkdocs serve` as a user runs it: a broken edit shows located errors while the last good build keeps being
+served, and fixing the edit brings the site back, updated."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sitekit import ENV, MINI, copy_project
+
+BETA = "briefings/beta-holds.yml"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode()
+    except OSError:
+        return None
+
+
+def _wait(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "project")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+                                 "--livereload"], cwd=project, env=ENV,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/briefings/beta-holds/"
+        assert _wait(lambda: (_get(url) or "").find("Beta alliance holds") >= 0), log.read_text()
+        beta = project / BETA
+        good = beta.read_text()
+        beta.write_text(good.replace("    by: vlad", "    by: vladd"))
+        assert _wait(lambda: "did you mean 'vlad'" in log.read_text()), log.read_text()
+        assert "briefings/beta-holds.yml:" in log.read_text()
+        stale = _wait(lambda: "This preview is stale" in (_get(url) or ""))
+        assert stale, "the last good build must still be served, marked stale"
+        assert "Beta alliance holds" in (_get(url) or "")
+        beta.write_text(good.replace("title: Beta alliance holds", "title: Beta alliance still holds"))
+        assert _wait(lambda: "Beta alliance still holds" in (_get(url) or "")), log.read_text()[-3000:]
+        assert "Traceback" not in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
