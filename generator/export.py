@@ -90,7 +90,7 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
                           site_description=config.get("site_description", ""),
                           use_directory_urls=config.get("use_directory_urls", True),
                           split_threshold=ours.get("split_threshold", 400),
-                          actor_split_threshold=ours.get("actor_split_threshold", 200))
+                          actor_split_threshold=ours.get("actor_split_threshold", 400))
     pages = render_site(corpus, root / ours.get("templates", "templates"), options)
 
     out = out.resolve()

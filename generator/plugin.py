@@ -32,7 +32,7 @@ class BriefingsConfig(Config):
     templates = c.Type(str, default="templates")
     seeds = c.Type(str, default="seeds")
     split_threshold = c.Type(int, default=400)
-    actor_split_threshold = c.Type(int, default=200)
+    actor_split_threshold = c.Type(int, default=400)
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):

@@ -62,7 +62,7 @@ class SiteOptions:
     site_description: str = ""
     use_directory_urls: bool = True
     split_threshold: int = 400  # events or claims beyond this are split over several pages
-    actor_split_threshold: int = 200  # an actor with more dated items gets a page a year
+    actor_split_threshold: int = 400  # an actor with more dated items gets a page a year
 
 
 class Layout:

@@ -277,15 +277,15 @@ def test_actor_profile_lists_briefings_events_claims_and_relations(mini_site: Pa
     assert ("briefings/alpha-talks/", "Alpha talks collapse") in section_links(pg, "_briefings")
     assert ("events/#vienna-2015", "Talks in Vienna") in section_links(pg, "_events")
     assert "14 Nov 2015" in section_text(pg, "_events")
-    assert ("claims/#alpha-talks-2", "claim") in section_links(pg, "_claims-made")
-    assert ("claims/#alpha-talks-2", "claim") in section_links(pg, "_claims-about")
+    assert ("claims/#alpha-talks-2", "“Ivanov will not accept the outcome.”") in section_links(pg, "_claims-made")
+    assert ("claims/#alpha-talks-2", "“Ivanov will not accept the outcome.”") in section_links(pg, "_claims-about")
     rel = section_text(pg, "_relations")
     assert "2015 Ruritania represents" in rel
     assert [u for u, _ in section_links(pg, "_appears-with")] == ["actors/gazette/", "actors/ruritania/"]
     # The other side: Ruritania lists Ivanov as affiliated and the Gazette's claim about it.
     rur = page(mini_site, "actors/ruritania/")
     assert ("actors/ivanov/", "Pyotr Ivanov") in links(rur.article, rur)
-    assert ("claims/#deal-fell-apart", "claim") in section_links(rur, "_claims-about")
+    assert ("claims/#deal-fell-apart", "“The deal fell apart quickly.”") in section_links(rur, "_claims-about")
     assert [s.text() for s in rur.article.find_all("span", cls="bf-alias")] == ["Руритания"]
 
 
