@@ -61,6 +61,7 @@ from typing import Any
 import yaml
 
 FIRST = dt.date(2000, 1, 1)
+EARLIEST_EVENT = dt.date(1997, 6, 1)  # events may predate the first source; not clamped onto one day
 LAST = dt.date(2025, 12, 31)
 MAX_CLAIMS = 15
 
@@ -608,7 +609,7 @@ def make_briefing(
     events: list[dict[str, Any]] = []
     event_ids: list[str] = []
     for _ in range(rng.randint(3, 8)):
-        when = max(FIRST, published - dt.timedelta(days=rng.randint(0, 900)))
+        when = max(EARLIEST_EVENT, published - dt.timedelta(days=rng.randint(0, 900)))
         date, digits = edtf_event(rng, when)
         kind, place = rng.choice(EVENT_KINDS), rng.choice(places)
         eid = ns.unique(f"{slug(place)}-{kind}-{digits}")
@@ -706,7 +707,7 @@ def make_briefing(
         x, y = rng.sample(actors, 2)
         rel: dict[str, Any] = {"between": [x.id, y.id], "kind": rng.choice(RELATION_KINDS)}
         if rng.random() < 0.8:
-            when = max(FIRST, published - dt.timedelta(days=rng.randint(0, 400)))
+            when = max(EARLIEST_EVENT, published - dt.timedelta(days=rng.randint(0, 400)))
             rel["date"] = edtf_event(rng, when)[0]
         rel["text"] = f"{link(rng, x)} and {link(rng, y)}: {rng.choice(ADJS)} {rng.choice(NOUNS)}."
         if referable and rng.random() < 0.85:

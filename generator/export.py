@@ -89,8 +89,8 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     options = SiteOptions(site_name=config.get("site_name", "Briefings"),
                           site_description=config.get("site_description", ""),
                           use_directory_urls=config.get("use_directory_urls", True),
-                          split_threshold=ours.get("split_threshold", 400),
-                          actor_split_threshold=ours.get("actor_split_threshold", 400))
+                          split_threshold=ours.get("split_threshold", SiteOptions.split_threshold),
+                          actor_split_threshold=ours.get("actor_split_threshold", SiteOptions.actor_split_threshold))
     pages = render_site(corpus, root / ours.get("templates", "templates"), options)
 
     out = out.resolve()

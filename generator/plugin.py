@@ -31,8 +31,8 @@ class BriefingsConfig(Config):
     briefings = c.Type(str, default="briefings")
     templates = c.Type(str, default="templates")
     seeds = c.Type(str, default="seeds")
-    split_threshold = c.Type(int, default=400)
-    actor_split_threshold = c.Type(int, default=400)
+    split_threshold = c.Type(int, default=SiteOptions.split_threshold)
+    actor_split_threshold = c.Type(int, default=SiteOptions.actor_split_threshold)
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,8 @@ class SiteOptions:
     site_name: str = "Briefings"
     site_description: str = ""
     use_directory_urls: bool = True
-    split_threshold: int = 400  # events or claims beyond this are split over several pages
-    actor_split_threshold: int = 400  # an actor with more dated items gets a page a year
+    split_threshold: int = 200  # events or claims beyond this are split over pages of at most this many
+    actor_split_threshold: int = 200  # an actor with more dated items gets a page a year (or month)
 
 
 class Layout:
@@ -77,14 +78,27 @@ class Layout:
             year_counts[e.date.year] += 1
         # A year too full for one page is split by month.
         self.monthly_years = {y for y, n in year_counts.items() if n > options.split_threshold}
+        self.event_pages = self._event_pages() if self.split_events else {}
         self.split_claims = len(corpus.claims) > options.split_threshold
-        # A briefing's summary weighs about four claims: the index splits sooner.
+        # A briefing's summary weighs about four events: the index splits sooner.
         self.split_briefings = len(corpus.briefings) > options.split_threshold // 4
 
+    def _event_pages(self) -> dict[str, str]:
+        """Event id -> page key: '2015', or '2015-11' in a crowded year (events known only to the year stay
+        on the year's page rather than crowding January's); a page still too full continues on '-2', '-3'."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for e in self.corpus.events.values():  # chronological
+            monthly = e.date.year in self.monthly_years and e.date.start.precision > 1
+            groups[e.date.lower.strftime("%Y-%m") if monthly else str(e.date.year)].append(e.id)
+        pages = {}
+        limit = self.options.split_threshold
+        for key, ids in groups.items():
+            for i, eid in enumerate(ids):
+                pages[eid] = key if i < limit else f"{key}-{i // limit + 1}"
+        return pages
+
     def event_period(self, event: Event) -> str:
-        """The page key of an event when events are split: '2015', or '2015-11' for a crowded year."""
-        year = event.date.year
-        return event.date.lower.strftime("%Y-%m") if year in self.monthly_years else str(year)
+        return self.event_pages.get(event.id) or str(event.date.year)
 
     def event_page(self, event: Event) -> str:
         return f"events/{self.event_period(event)}.md" if self.split_events else "events/index.md"
@@ -225,22 +239,30 @@ class ActorYear:
     rels: list[Relation] = field(default_factory=list)
 
 
-def actor_years(corpus: Corpus, aid: str) -> dict[int, ActorYear]:
-    """An actor's dated items by year: briefings and claims by their source's year, events and relations by
-    their own date (undated relations by their briefing's)."""
-    years: dict[int, ActorYear] = defaultdict(ActorYear)
-    source_year = {b.id: b.source.published.year for b in corpus.briefings.values()}
+def actor_periods(corpus: Corpus, aid: str, limit: int) -> dict[str, ActorYear]:
+    """An actor's dated items by year ('2015'), and by month ('2015-11') in a year with more than `limit`:
+    briefings and claims by their source's date, events and relations by their own (undated relations by
+    their briefing's source)."""
+    dated: list[tuple[date, str, Any]] = []
+    published = {b.id: b.source.published.lower for b in corpus.briefings.values()}
     for b, role in corpus.actor_briefings[aid]:
-        years[source_year[b.id]].appearances.append((b, role))
+        dated.append((published[b.id], "appearances", (b, role)))
     for e in corpus.actor_events[aid]:
-        years[e.date.year].events.append(e)
+        dated.append((e.date.lower, "events", e))
     for c in corpus.actor_claims_by[aid]:
-        years[source_year[c.briefing]].made.append(c)
+        dated.append((published[c.briefing], "made", c))
     for c in corpus.actor_claims_about[aid]:
-        years[source_year[c.briefing]].about.append(c)
+        dated.append((published[c.briefing], "about", c))
     for r in corpus.actor_relations[aid]:
-        years[r.date.year if r.date else source_year[r.briefing]].rels.append(r)
-    return dict(sorted(years.items()))
+        dated.append((r.date.lower if r.date else published[r.briefing], "rels", r))
+    per_year: dict[int, int] = defaultdict(int)
+    for d, _, _ in dated:
+        per_year[d.year] += 1
+    periods: dict[str, ActorYear] = defaultdict(ActorYear)
+    for d, section, item in dated:  # each section's items keep their corpus order (by date)
+        key = d.strftime("%Y-%m") if per_year[d.year] > limit else str(d.year)
+        getattr(periods[key], section).append(item)
+    return dict(sorted(periods.items()))
 
 
 def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
@@ -339,17 +361,19 @@ def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None
             render("source", f"sources/{b.id}.md", briefing=b, source_html=render_source_html(ctx, b))
     render("actors", "actors/index.md")
     for a in corpus.actors.values():
-        years = actor_years(corpus, a.id) if actor_items(corpus, a.id) > options.actor_split_threshold else {}
-        render("actor", f"actors/{a.id}.md", actor=a, years=years)
-        for year, section in years.items():
-            render("actor_year", f"actors/{a.id}/{year}.md", actor=a, year=year, section=section, all_years=list(years))
+        limit = options.actor_split_threshold
+        periods = actor_periods(corpus, a.id, limit) if actor_items(corpus, a.id) > limit else {}
+        render("actor", f"actors/{a.id}.md", actor=a, years=periods)
+        for period, section in periods.items():
+            render("actor_year", f"actors/{a.id}/{period}.md", actor=a, year=period, section=section,
+                   all_years=list(periods))
 
     by_year: dict[int, list[Event]] = defaultdict(list)
     periods: dict[str, list[Event]] = defaultdict(list)
     for e in corpus.events.values():
         by_year[e.date.year].append(e)
         periods[layout.event_period(e)].append(e)
-    render("events", "events/index.md", years=dict(sorted(by_year.items())), periods=periods,
+    render("events", "events/index.md", years=dict(sorted(by_year.items())), periods=dict(sorted(periods.items())),
            split=layout.split_events)
     if layout.split_events:
         for period, events in periods.items():
