@@ -1,5 +1,7 @@
 # Two commands on a fresh machine with Python 3.11+ and make: `make site` and `make test`.
 PYTHON ?= python3
+# MkDocs prints a banner about 2.0 on every build otherwise.
+export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
