@@ -189,7 +189,7 @@ class Url(Str):
         return value
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1,
+        return {"type": "string", "minLength": 1, "pattern": r"^[^\s\"<>\\`]+$",
                 "not": {"pattern": r"^(?![Hh][Tt][Tt][Pp][Ss]?:)[A-Za-z][A-Za-z0-9+.-]*:"}}
 
 
