@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import BriefingError, BriefingsError, Location, suggest
 from .links import LINK, parse_links
-from .loader import Loaded, load_files
+from .loader import PLACEHOLDER_SOURCE, Loaded, load_files
+from .markup import plain_text
 from .model import Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
@@ -77,7 +78,7 @@ def claim_label(text: str, corpus: Corpus, limit: int = 60) -> str:
         id = m[1].strip()
         return m[2] or (id if corpus.kind.get(id) == "claim" else corpus.label(id))
 
-    plain = " ".join(LINK.sub(inner, text).split())
+    plain = " ".join(plain_text(LINK.sub(inner, text)).split())
     if len(plain) > limit:
         plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
     return f"“{plain}”"
@@ -113,6 +114,11 @@ class _Checker:
         if want == "actor":
             return "; add it to briefings/actors.yml"
         return f"; define the {want} in a briefing first"
+
+
+def _link_loc(loc: Location, offset: int) -> Location:
+    """Where a link stands: exact in a one-line scalar (col known), else the field's first line."""
+    return Location(loc.file, loc.line, loc.col + offset) if loc.col else Location(loc.file, loc.line, 1)
 
 
 def _a(kind: str) -> str:
@@ -194,7 +200,8 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
 
     for b in loaded.briefings:
         src = b.source
-        if (chk.ref(src, "publication", src.publication, "actor") and src.publication in actors
+        source_known = src is not PLACEHOLDER_SOURCE  # a source that failed to load is reported already
+        if source_known and (chk.ref(src, "publication", src.publication, "actor") and src.publication in actors
                 and actors[src.publication].kind != "media"):
             chk.error(src, "publication", f"'{src.publication}' is of kind {actors[src.publication].kind}; "
                       "a publication must be an actor of kind media")
@@ -221,7 +228,8 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
                         chk.error(c, f"{key}[{i}]", f"a claim cannot {key[:-1]} itself")
                     else:
                         chk.ref(c, f"{key}[{i}]", cid, "claim")
-            _check_quote(b, c, text, chk)
+            if source_known:
+                _check_quote(b, c, text, chk)
         for r in b.relations:
             chk.refs(r, "between", r.between, "actor")
             chk.refs(r, "claims", r.claims, "claim")
@@ -229,8 +237,14 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
     for path, loc, text in loaded.markdown:
         for link in parse_links(text):
             if link.id in chk.kind:
+                if text[link.start:link.end].rstrip("]").endswith("|"):
+                    chk.errors.append(BriefingError(_link_loc(loc, link.start), path, f"[[{link.id}|]] has an "
+                                                    f"empty label; write [[{link.id}]] or [[{link.id}|a label]]"))
                 continue
-            at = Location(loc.file, loc.line, loc.col + link.start) if loc.col else Location(loc.file, loc.line, 1)
+            at = _link_loc(loc, link.start)
+            if not link.id:
+                chk.errors.append(BriefingError(at, path, "[[...]] without an id; write [[id]] or [[id|label]]"))
+                continue
             known = suggest(link.id, kind)
             chk.errors.append(BriefingError(at, path, f"[[{link.id}]] links to nothing{known or ''}; "
                                             "use the id of a briefing, actor, event or claim"))

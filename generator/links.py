@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+# An empty id or label still matches, so that `check` reports it instead of it showing as raw text.
+LINK = re.compile(r"\[\[([^\[\]|\n]*?)(?:\|([^\[\]\n]*?))?\]\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,4 +19,4 @@ class LinkRef:
 
 def parse_links(text: str) -> list[LinkRef]:
     """Every `[[...]]` in a Markdown string, in order."""
-    return [LinkRef(m[1].strip(), m[2].strip() if m[2] else None, m.start(), m.end()) for m in LINK.finditer(text)]
+    return [LinkRef(m[1].strip(), (m[2] or "").strip() or None, m.start(), m.end()) for m in LINK.finditer(text)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import model, spec
+from .dates import parse_edtf
 from .errors import BriefingError, Location
 from .reader import read_yaml
 
@@ -106,17 +107,18 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
                                            "('briefings new SOURCE_TEXT' writes a skeleton)"))
         return
     bid = path.stem
-    if not spec.ID_RE.match(bid):
+    if not spec.ID_RE.match(bid):  # reported, and the file is still read so its own errors show too
         loaded.errors.append(BriefingError(Location(rel), "",
                                            f"file name '{path.name}' does not give a valid briefing id: "
                                            f"{spec.ID_HELP}"))
-        return
     ctx = spec.Ctx(rel)
     briefing = spec.BRIEFING.parse_record(node, ctx, "", id=bid)
     _collect(ctx, loaded, bid)
     if briefing is spec.MISSING:
-        loaded.broken.setdefault(bid, "briefing")
-        return
+        briefing = _partial_briefing(ctx, bid, rel)
+        if briefing is None:
+            loaded.broken.setdefault(bid, "briefing")
+            return
     for claim in briefing.claims:
         claim.id = claim.id or f"{bid}-{claim.n}"
         claim.briefing = bid
@@ -128,10 +130,32 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
     loaded.briefings.append(briefing)
 
 
+# Stands in for a source that did not load, so the rest of a broken briefing is still checked.
+PLACEHOLDER_SOURCE = model.Source(title="", publication="", published=parse_edtf("0001"))
+
+
+def _partial_briefing(ctx: spec.Ctx, bid: str, rel: str) -> model.Briefing | None:
+    """What did load of a briefing with an error in a required field, so that its other references are
+    checked in the same run (all errors at once). It is never rendered: the run has errors."""
+    values = next((v for cls, v, _ in ctx.broken if cls is model.Briefing), None)
+    if values is None:
+        return None
+    return model.Briefing(
+        id=bid, title=values.get("title", ""), source=values.get("source", PLACEHOLDER_SOURCE),
+        summary=values.get("summary", ""), key_points=values.get("key_points", []), tags=values.get("tags", []),
+        actors=values.get("actors", {}), events=values.get("events", []), claims=values.get("claims", []),
+        relations=values.get("relations", []), file=rel, path="", loc=Location(rel, 1, 1))
+
+
 def _read_source_text(b: model.Briefing, root: Path, loaded: Loaded) -> str | None:
     src = b.source
     loc, where = src.loc_of("text"), src.path_of("text")
-    target = (root / src.text).resolve()  # type: ignore[operator]
+    try:
+        target = (root / src.text).resolve()  # type: ignore[operator]
+    except (ValueError, OSError):  # a NUL byte, a loop of symlinks
+        loaded.errors.append(BriefingError(loc, where, f"{src.text!r} is not a usable path; write a path such as "
+                                           "seeds/article.txt"))
+        return None
     if not target.is_relative_to(root.resolve()):
         loaded.errors.append(BriefingError(loc, where, f"'{src.text}' is outside the project; source texts must "
                                            "live inside it (e.g. seeds/article.txt), symlinks out included"))

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import nh3
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>&])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")  # what Python-Markdown unescapes (not `~`)
 _ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 # Links with any scheme but http(s) and mailto: [label](javascript:...) keeps only its label, as text;
 # a reference definition [r]: data:... is shown as text.
@@ -22,11 +22,47 @@ def escape_md(text: str) -> str:
     return _MD_SPECIAL.sub(lambda m: _ENTITY.get(m[1]) or "\\" + m[1], " ".join(str(text).split()))
 
 
+# Code is shown as written by Markdown itself (entities would show literally there), so it is left alone.
+_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`)",
+                   re.MULTILINE | re.DOTALL)
+
+
 def neutralise_md(text: str) -> str:
-    """User Markdown with no raw HTML, no attribute lists and no script links; the rest is kept."""
+    """User Markdown with no raw HTML, no attribute lists and no script links; the rest, code included, kept."""
+    out, at = [], 0
+    for m in _CODE.finditer(text):
+        out.append(_neutralise_prose(text[at:m.start()]))
+        out.append(m[0])
+        at = m.end()
+    out.append(_neutralise_prose(text[at:]))
+    return "".join(out)
+
+
+def _neutralise_prose(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
     text = _BAD_INLINE.sub(lambda m: m[1], text)
     return _BAD_REFDEF.sub(lambda m: m[1] + "\\[" + m[2], text)
+
+
+_BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)]))")
+
+
+def inline_start(text: str) -> str:
+    """Text that must stay one paragraph (a list item, a cell) with a leading block marker escaped:
+    '1986. The year' stays text instead of becoming a numbered list, '# x' instead of a heading."""
+    return _BLOCK_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit() else m[1] + m[2] + "\\", text,
+                            count=1)
+
+
+_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown read as plain words (for a link's label): links to their text, emphasis and code marks off."""
+    text = _MD_LINK.sub(lambda m: m[1], markdown)
+    text = _EMPHASIS.sub(lambda m: m[2] or m[3], text)
+    return re.sub(r"`+([^`]*)`+", r"\1", text)
 
 
 def escape_url(url: str) -> str:

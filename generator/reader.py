@@ -107,12 +107,24 @@ def read_yaml(path: Path, rel: str) -> tuple[yaml.Node | None, list[BriefingErro
         mark = e.problem_mark or e.context_mark
         loc = Location(rel, mark.line + 1, mark.column + 1) if mark else Location(rel)
         what = " ".join(x for x in (e.context, e.problem) if x)
-        return None, [BriefingError(loc, "", f"YAML syntax error: {what}")]
+        return None, [BriefingError(loc, "", f"YAML syntax error: {what}{_syntax_hint(what)}")]
     except yaml.YAMLError as e:
         return None, [BriefingError(Location(rel), "", f"YAML error: {e}")]
     except RecursionError:
         return None, [BriefingError(Location(rel), "", "nesting too deep")]
     return node, []
+
+
+def _syntax_hint(problem: str) -> str:
+    """The usual cause of PyYAML's commonest complaints, in the analyst's terms."""
+    if "mapping values are not allowed" in problem:
+        return " (a colon followed by a space inside a text starts a key: put the whole text in quotes)"
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return (" (often a quote mark inside a quoted text: inside '...' write an apostrophe as '', "
+                'inside "..." write \\"; or an indentation that does not line up)')
+    if "found character '\\t'" in problem:
+        return " (a tab: indent with spaces)"
+    return ""
 
 
 def loc_of(node: yaml.Node, rel: str) -> Location:

@@ -11,16 +11,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from .corpus import Corpus
+from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
-from .markup import escape_md, escape_url, neutralise_md, page_title
+from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title
 from .model import Briefing, Claim, Event, Relation
 
 TEMPLATES = {
@@ -104,8 +104,9 @@ class Layout:
         return f"events/{self.event_period(event)}.md" if self.split_events else "events/index.md"
 
     def claims_month(self, briefing_id: str) -> str:
-        """The month of a briefing's source, which groups claims when they are split: '2015-11'."""
-        return self.corpus.briefings[briefing_id].source.published.lower.strftime("%Y-%m")
+        """The month of a briefing's source, which groups claims when they are split: '2015-11' (or '2015'
+        for a source dated only to the year)."""
+        return period_key(self.corpus.briefings[briefing_id].source.published)
 
     def claims_page(self, briefing_id: str) -> str:
         return f"claims/{self.claims_month(briefing_id)}.md" if self.split_claims else "claims/index.md"
@@ -183,7 +184,7 @@ class PageContext:
         out, at = [], 0
         for m in LINK.finditer(text):  # links first: their labels are escaped once, by ref()
             out.append(self._plain(neutralise_md(text[at:m.start()]), inline))
-            out.append(self.ref(m[1].strip(), m[2].strip() if m[2] else None))
+            out.append(self.ref(m[1].strip(), m[2].strip() or None if m[2] else None))
             at = m.end()
         out.append(self._plain(neutralise_md(text[at:]), inline))
         return "".join(out)
@@ -195,7 +196,7 @@ class PageContext:
 
     def md_inline(self, text: str | None) -> str:
         """User Markdown on one line (table cells, list items)."""
-        return self.md(text, inline=True).strip()
+        return inline_start(self.md(text, inline=True).strip())
 
     @staticmethod
     def esc(text: Any) -> str:
@@ -223,6 +224,11 @@ class PageContext:
         return KIND_PLURAL[kind]
 
 
+def period_key(d: EdtfDate) -> str:
+    """A page key by month, '2015-11'; a date known only to the year keeps to the year's key, '2015'."""
+    return d.lower.strftime("%Y-%m") if d.start.precision > 1 else str(d.year)
+
+
 def actor_items(corpus: Corpus, aid: str) -> int:
     return (len(corpus.actor_briefings[aid]) + len(corpus.actor_events[aid]) + len(corpus.actor_claims_by[aid])
             + len(corpus.actor_claims_about[aid]) + len(corpus.actor_relations[aid]))
@@ -243,24 +249,24 @@ def actor_periods(corpus: Corpus, aid: str, limit: int) -> dict[str, ActorYear]:
     """An actor's dated items by year ('2015'), and by month ('2015-11') in a year with more than `limit`:
     briefings and claims by their source's date, events and relations by their own (undated relations by
     their briefing's source)."""
-    dated: list[tuple[date, str, Any]] = []
-    published = {b.id: b.source.published.lower for b in corpus.briefings.values()}
+    dated: list[tuple[EdtfDate, str, Any]] = []
+    published = {b.id: b.source.published for b in corpus.briefings.values()}
     for b, role in corpus.actor_briefings[aid]:
         dated.append((published[b.id], "appearances", (b, role)))
     for e in corpus.actor_events[aid]:
-        dated.append((e.date.lower, "events", e))
+        dated.append((e.date, "events", e))
     for c in corpus.actor_claims_by[aid]:
         dated.append((published[c.briefing], "made", c))
     for c in corpus.actor_claims_about[aid]:
         dated.append((published[c.briefing], "about", c))
     for r in corpus.actor_relations[aid]:
-        dated.append((r.date.lower if r.date else published[r.briefing], "rels", r))
+        dated.append((r.date or published[r.briefing], "rels", r))
     per_year: dict[int, int] = defaultdict(int)
     for d, _, _ in dated:
         per_year[d.year] += 1
     periods: dict[str, ActorYear] = defaultdict(ActorYear)
     for d, section, item in dated:  # each section's items keep their corpus order (by date)
-        key = d.strftime("%Y-%m") if per_year[d.year] > limit else str(d.year)
+        key = period_key(d) if per_year[d.year] > limit else str(d.year)
         getattr(periods[key], section).append(item)
     return dict(sorted(periods.items()))
 

@@ -7,7 +7,7 @@ import re
 import markdown
 import pytest
 
-from generator.markup import escape_md, neutralise_md, page_title, sanitize_html
+from generator.markup import escape_md, inline_start, neutralise_md, page_title, plain_text, sanitize_html
 
 MD = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables"])
 
@@ -65,3 +65,28 @@ def test_sanitizer_drops_active_content(html: str) -> None:
     out = sanitize_html(html)
     for bad in ("javascript:", "onclick", "<script", "onerror", "<iframe", "data:", "<svg", "<style"):
         assert bad not in out
+
+
+def test_tilde_needs_no_escape() -> None:
+    assert "\\~" not in html_of(escape_md("R & R ~ Ruritania"))
+
+
+def test_code_in_user_markdown_shows_as_written() -> None:
+    out = html_of(neutralise_md("Uses `a & b` and `<div>`\n\n```\nx < y && z\n```\n\nafter <b>"))
+    assert "<code>a &amp; b</code>" in out and "<code>&lt;div&gt;</code>" in out
+    assert "x &lt; y &amp;&amp; z" in out and "&amp;amp;" not in out and "<b>" not in out
+
+
+def test_plain_text_for_link_labels() -> None:
+    assert plain_text("Ivanov *hinted* at [a link](https://e.org) and `code`; {{ 7*7 }} **b**") == \
+        "Ivanov hinted at a link and code; {{ 7*7 }} b"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("1986. The year", "1986. The year"), ("# not a heading", "# not a heading"),
+    ("- not a list", "- not a list"), ("> not a quote", "&gt; not a quote"),
+])
+def test_list_items_stay_one_paragraph(text: str, shown: str) -> None:
+    out = html_of("- " + inline_start(text))
+    assert out.count("<li>") == 1 and "<ol>" not in out and "<h1" not in out and "<blockquote>" not in out
+    assert shown in out

@@ -222,3 +222,33 @@ def test_urls_are_checked(tmp_path: Path, value: str, expect: str) -> None:
     root = make_project(tmp_path, {ACTORS: ('homepage: "https://example.org/ivanov"', f"homepage: {value}")})
     e = one_error(root)
     assert e.path == "ivanov.links.homepage" and expect in e.message, str(e)
+
+
+def test_an_error_in_a_required_field_does_not_hide_the_rest(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {BETA: ("  published: 2016-03", "  published: 2016-13")})
+    (root / BETA).write_text((root / BETA).read_text().replace("  vlad: Says", "  vladd: Says")
+                             .replace("    by: vlad", "    by: vladd"))
+    paths = {e.path for e in errors_of(root)}
+    assert {"source.published", "actors.vladd", "claims[1].by"} <= paths, paths
+
+
+def test_a_bad_file_name_still_reads_the_file(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / ALPHA).rename(root / "briefings" / "2015" / "Alpha_Talks.yml")
+    errs = errors_of(root)
+    assert any("does not give a valid briefing id" in e.message for e in errs)
+    # Its explicit ids still count: the other briefing's references to them resolve.
+    assert not [e for e in errs if e.loc.file == BETA], errs
+
+
+def test_nul_in_a_source_path_is_a_located_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {BETA: ("  text: seeds/beta.txt", '  text: "seeds/\\0beta.txt"')})
+    errs = errors_of(root)
+    assert any(e.path == "source.text" and "is not a usable path" in e.message for e in errs), errs
+
+
+@pytest.mark.parametrize(("link", "expect"), [("[[nobody|]]", "[[nobody]] links to nothing"),
+                                              ("[[vlad|]]", "has an empty label"), ("[[|vlad]]", "without an id")])
+def test_malformed_links_are_reported(tmp_path: Path, link: str, expect: str) -> None:
+    root = make_project(tmp_path, {BETA: ("says [[vlad]]", f"says {link}")})
+    assert expect in one_error(root).message
