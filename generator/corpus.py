@@ -17,8 +17,6 @@ from .markup import plain_text
 from .model import Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
-KINDS = ("briefing", "actor", "event", "claim")
-
 
 @dataclass(eq=False)
 class Corpus:

@@ -39,13 +39,7 @@ _KIND = {model.Actor: "actor", model.Event: "event", model.Claim: "claim"}
 
 def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
     loaded.errors.extend(ctx.errors)
-    for cls, values, extra in ctx.broken:
-        if cls is model.Briefing:  # what did load inside a broken briefing still defines its ids
-            for item in (*values.get("events", ()), *values.get("claims", ())):
-                if isinstance(item, model.Event):
-                    loaded.broken.setdefault(item.id, "event")
-                elif isinstance(item, model.Claim):
-                    loaded.broken.setdefault(item.id or f"{bid}-{item.n}", "claim")
+    for cls, values, extra in ctx.broken:  # a broken briefing's own children: see _partial_briefing
         kind = _KIND.get(cls)  # type: ignore[call-overload]
         id = extra.get("id") or values.get("id") or (f"{bid}-{extra['n']}" if "n" in extra else None)
         if kind and id:

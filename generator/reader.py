@@ -64,11 +64,11 @@ class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
 
     def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
         if kind is yaml.ScalarNode and implicit[0]:
-            return _NULL if value in _NULLS else _STR
+            return NULL_TAG if value in _NULLS else _STR
         return super().resolve(kind, value, implicit)
 
 
-_NULL, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+NULL_TAG, _STR = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 

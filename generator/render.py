@@ -88,8 +88,7 @@ class Layout:
         on the year's page rather than crowding January's); a page still too full continues on '-2', '-3'."""
         groups: dict[str, list[str]] = defaultdict(list)
         for e in self.corpus.events.values():  # chronological
-            monthly = e.date.year in self.monthly_years and e.date.start.precision > 1
-            groups[e.date.lower.strftime("%Y-%m") if monthly else str(e.date.year)].append(e.id)
+            groups[period_key(e.date) if e.date.year in self.monthly_years else str(e.date.year)].append(e.id)
         pages = {}
         limit = self.options.split_threshold
         for key, ids in groups.items():
