@@ -13,7 +13,7 @@ import yaml
 from . import model
 from .dates import VALID_FORMS, DateError, parse_edtf
 from .errors import BriefingError, Location, suggest
-from .reader import CORE_TAGS, loc_of, tag_error
+from .reader import CORE_TAGS, NULL_TAG, loc_of, tag_error
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -21,7 +21,6 @@ ID_HELP = ("an id is 1-64 lowercase ASCII letters, digits and hyphens, starting 
            "(e.g. 'putin', 'vienna-talks-2015-11-14')")
 MAX_NODES = 200_000  # per file: an alias bomb stops here instead of exploding
 MISSING: Any = object()
-_NULL = "tag:yaml.org,2002:null"
 
 
 @dataclass
@@ -47,7 +46,7 @@ def _describe(node: yaml.Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    if node.tag == _NULL:
+    if node.tag == NULL_TAG:
         return "empty"
     return f"'{node.value}'" if len(node.value) < 40 else "a text"
 
@@ -89,7 +88,7 @@ class Str(Type):
             if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and node.flow_style is not True:
                 hint = " (a colon followed by a space starts a key: put the whole text in quotes, or use >-)"
             return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}{hint}")
-        if node.tag == _NULL or not node.value.strip():
+        if node.tag == NULL_TAG or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
         return node.value
 
@@ -135,9 +134,6 @@ class Id(Str):
 
 class Date(Str):
     expect = "an EDTF date"
-
-    def scalar(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        return super().scalar(node, ctx, path)
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         try:
@@ -203,7 +199,7 @@ class List(Type):
         locs[key] = loc_of(node, ctx.rel)
         if not self._check_node(node, ctx, path):
             return MISSING
-        if node.tag == _NULL:
+        if node.tag == NULL_TAG and self.length is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
             return ctx.error(node, path, "must be a list (e.g. [a, b] or lines starting with '- '), "
@@ -238,7 +234,7 @@ class List(Type):
 def _mapping_items(node: yaml.Node, ctx: Ctx, path: str) -> list[tuple[str, yaml.Node, yaml.Node]] | None:
     """Keys and values of a mapping; duplicate and non-text keys are errors."""
     if not isinstance(node, yaml.MappingNode):
-        what = "empty" if node.tag == _NULL else _describe(node)
+        what = "empty" if node.tag == NULL_TAG else _describe(node)
         ctx.error(node, path, f"must be a mapping of 'key: value' lines, not {what}")
         return None
     items, seen = [], {}
@@ -267,7 +263,7 @@ class Map(Type):
         locs[key] = loc_of(node, ctx.rel)
         if not self._check_node(node, ctx, path):
             return MISSING
-        if node.tag == _NULL:
+        if node.tag == NULL_TAG:
             return {}
         items = _mapping_items(node, ctx, path)
         if items is None:

@@ -73,6 +73,7 @@ def test_briefing_id_comes_from_the_file_name(tmp_path: Path) -> None:
     ("    claims: [alpha-talks-2]", "    claims: [alpha-talks-3]", "relations[0].claims[0]", "unknown claim"),
     ("  - between: [ivanov, ruritania]", "  - between: [ivanov, nobody]", "relations[0].between[1]", "unknown actor"),
     ("  - between: [ivanov, ruritania]", "  - between: [ivanov]", "relations[0].between", "exactly 2"),
+    ("  - between: [ivanov, ruritania]", "  - between:", "relations[0].between", "must be a list"),
     ("  - between: [ivanov, ruritania]", "  - between: [ivanov, ivanov]", "relations[0].between[1]", "twice"),
 ])
 def test_references_resolve(tmp_path: Path, old: str, new: str, path: str, expect: str) -> None:
