@@ -28,8 +28,7 @@ theme: {{name: material, font: false}}
 docs_dir: docs
 plugins:
   - search
-  - briefings:
-      templates: {templates}
+  - briefings
 markdown_extensions: [attr_list, md_in_html, tables, admonition, {{toc: {{permalink: true}}}}]
 nav:
   - Home: index.md
@@ -81,7 +80,7 @@ def run(n: int, out: Path) -> dict:
     subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(n), str(project), "--force"], check=True,
                    capture_output=True)
     make_s = time.perf_counter() - t0
-    (project / "mkdocs.yml").write_text(CONFIG.format(n=n, templates=REPO / "templates"))
+    (project / "mkdocs.yml").write_text(CONFIG.format(n=n))
     ours = build(project / "mkdocs.yml", out / f"site-n{n}")
     floor_dir = out / f"floor-n{n}"
     export_site(project, floor_dir)

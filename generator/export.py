@@ -91,7 +91,7 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
                           use_directory_urls=config.get("use_directory_urls", True),
                           split_threshold=ours.get("split_threshold", SiteOptions.split_threshold),
                           actor_split_threshold=ours.get("actor_split_threshold", SiteOptions.actor_split_threshold))
-    pages = render_site(corpus, root / ours.get("templates", "templates"), options)
+    pages = render_site(corpus, root / ours.get("templates", "templates"), options)  # missing: the defaults
 
     out = out.resolve()
     if out == root or root.is_relative_to(out):

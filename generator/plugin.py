@@ -29,7 +29,7 @@ log = logging.getLogger("mkdocs.plugins.briefings")
 
 class BriefingsConfig(Config):
     briefings = c.Type(str, default="briefings")
-    templates = c.Type(str, default="templates")
+    templates = c.Type(str, default="templates")  # overrides of the package's templates, file by file
     seeds = c.Type(str, default="seeds")
     split_threshold = c.Type(int, default=SiteOptions.split_threshold)
     actor_split_threshold = c.Type(int, default=SiteOptions.actor_split_threshold)
@@ -58,6 +58,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         return (self._root(config) / value).resolve()
 
+    def _templates(self, config: MkDocsConfig) -> Path:
+        path = self._path(config, self.config.templates)
+        if self.config.templates != "templates" and not path.is_dir():  # a folder named on purpose must exist
+            raise PluginError(f"briefings: the templates folder {path} does not exist; create it (it holds only the "
+                              "templates you change) or remove the plugin's `templates` option")
+        return path
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         t0 = time.perf_counter()
         root = self._root(config)
@@ -69,7 +76,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         try:
             self.corpus = load_corpus(root, self.config.briefings)
             t1 = time.perf_counter()
-            self.pages = render_site(self.corpus, self._path(config, self.config.templates), options)
+            self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             _LAST_GOOD[key] = (self.corpus, self.pages)
         except BriefingsError as e:

@@ -37,7 +37,9 @@ TEMPLATES = {
     "claims_page": "claims-page.md.j2",
     "source": "source.md.j2",
 }
-STYLESHEET = "briefings.css"  # in the templates folder; served as stylesheets/briefings.css
+STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
+# The default templates ship inside the package; a project's own templates folder overrides single files.
+DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 RELIABILITY_TEXT = {
     "A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
     "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged",
@@ -290,12 +292,12 @@ def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
     return '<div class="bf-source-text">' + "".join(out) + "</div>"
 
 
-def _template_error(e: Exception, templates_dir: Path) -> BriefingError:
+def _template_error(e: Exception, templates_dir: Path | None) -> BriefingError:
     if isinstance(e, jinja2.TemplateSyntaxError):
         return BriefingError(Location(e.filename or e.name or "template", e.lineno or 0, 1), "",
                              f"template syntax error: {e.message}")
     tb = e.__traceback__
-    where = Location(str(templates_dir))
+    where = Location(str(templates_dir or DEFAULT_TEMPLATES))
     while tb is not None:  # Jinja maps template frames to the template's file and line.
         fn = tb.tb_frame.f_code.co_filename
         if fn.endswith(".j2"):
@@ -304,9 +306,12 @@ def _template_error(e: Exception, templates_dir: Path) -> BriefingError:
     return BriefingError(where, "", f"template error: {type(e).__name__}: {e}")
 
 
-def make_env(templates_dir: Path) -> jinja2.Environment:
+def make_env(overrides: Path | None) -> jinja2.Environment:
+    """Templates from the project's folder where it has the file, else the package's defaults (as Material's
+    `custom_dir` overrides its partials)."""
+    folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)]),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown; data is escaped by esc/md/ref, never evaluated
         extensions=["jinja2.ext.do"],
@@ -322,20 +327,13 @@ def make_env(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None = None) -> dict[str, str]:
-    """Every generated page: docs-relative path -> Markdown. Raises BriefingsError on template errors."""
+def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOptions | None = None) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown. `overrides`: a folder of templates that replace the
+    package's defaults file by file. Raises BriefingsError on template errors."""
     options = options or SiteOptions()
     layout = Layout(corpus, options)
-    env = make_env(templates_dir)
+    env = make_env(overrides)
     pages: dict[str, str] = {}
-    if not templates_dir.is_dir():
-        raise BriefingsError([BriefingError(Location(str(templates_dir)), "", "no templates folder here; copy the "
-                                            "templates/ folder of the briefings project, or set the plugin's "
-                                            "`templates` option")])
-    missing = [n for n in TEMPLATES.values() if not (templates_dir / n).is_file()]
-    if missing:
-        raise BriefingsError([BriefingError(Location(str(templates_dir / n)), "", "template missing; restore it "
-                                            "from the project's templates/ folder") for n in missing])
     common = {"corpus": corpus, "site": options, "layout": layout, "counts": corpus.counts(),
               "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT, "SOURCING": SOURCING_TEXT}
 
@@ -346,11 +344,10 @@ def render_site(corpus: Corpus, templates_dir: Path, options: SiteOptions | None
             pages[path] = template.render(**common, **values, ctx=ctx, ref=ctx.ref, refs=ctx.refs, md=ctx.md,
                                           md_inline=ctx.md_inline, esc=ctx.esc, url=ctx.url, href=ctx.href)
         except Exception as e:
-            raise BriefingsError([_template_error(e, templates_dir)]) from None
+            raise BriefingsError([_template_error(e, overrides)]) from None
 
-    css = templates_dir / STYLESHEET
-    if css.is_file():
-        pages[f"stylesheets/{STYLESHEET}"] = css.read_text(encoding="utf-8")
+    assert env.loader is not None
+    pages[f"stylesheets/{STYLESHEET}"] = env.loader.get_source(env, STYLESHEET)[0]
     render("home", "index.md")
     briefing_years: dict[int, list[Briefing]] = defaultdict(list)
     for b in corpus.briefings.values():

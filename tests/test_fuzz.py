@@ -18,7 +18,6 @@ from generator.corpus import load_corpus
 from generator.errors import BriefingsError
 from generator.render import render_site
 
-TEMPLATES = Path(__file__).parent.parent / "templates"
 NASTY = [
     "NO", "no", "on", "Off", "1:30", "01234", "0x1F", "1e3", ".inf", "~", "null", "2015-02-30", "2015-11-14",
     "\u202eevil\u202c", "\u200d", "\u200c", "خامنه\u200cای", "e\u0301", "👍🏽", "<script>alert(1)</script>",
@@ -54,7 +53,7 @@ def _check(files: dict[str, bytes]) -> None:
                 if err.loc.line:
                     assert err.loc.col >= 0
         else:
-            pages = render_site(corpus, TEMPLATES)
+            pages = render_site(corpus)
             assert "index.md" in pages
             for path in pages:
                 assert ".." not in path.split("/") and not path.startswith("/")
