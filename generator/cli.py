@@ -19,8 +19,11 @@ def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def cmd_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     corpus = _corpus(args)
+    for w in corpus.warnings:
+        print(w, file=sys.stderr)
     c = corpus.counts()
-    print(f"ok: {c['briefings']} briefings, {c['actors']} actors, {c['events']} events, {c['claims']} claims, "
+    warned = f"{len(corpus.warnings)} warning(s); " if corpus.warnings else ""
+    print(f"ok: {warned}{c['briefings']} briefings, {c['actors']} actors, {c['events']} events, {c['claims']} claims, "
           f"{c['relations']} relations; checked in {time.perf_counter() - t0:.2f} s")
     return 0
 

@@ -42,6 +42,7 @@ class Corpus:
     claim_contradicted_by: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     claim_relations: dict[str, list[Relation]] = field(default_factory=lambda: defaultdict(list))
     briefing_events: dict[str, list[Event]] = field(default_factory=dict)  # defined or reported, by date
+    warnings: list[BriefingError] = field(default_factory=list)  # reported; the corpus builds all the same
 
     def label(self, id: str) -> str:
         """How a `[[id]]` reads: an actor's name, a briefing's or event's title, a claim's id."""
@@ -64,6 +65,17 @@ class Corpus:
         scored = [(a, len(self.actor_briefings[a.id]) + len(self.actor_claims_by[a.id])
                    + len(self.actor_claims_about[a.id])) for a in self.actors.values()]
         return sorted((x for x in scored if x[1]), key=lambda x: (-x[1], x[0].id))[:n]
+
+    @staticmethod
+    def same_origin(a: Claim, b: Claim) -> bool:
+        """Whether two claims trace to one origin (the same speaker, or one relayed through the other's
+        speaker): one supporting the other is then not independent confirmation."""
+        return a.by == b.by or a.by in b.via or b.by in a.via
+
+    def independent_support(self, claim_id: str) -> list[Claim]:
+        """The claims that support this one and do not share its origin."""
+        claim = self.claims[claim_id]
+        return [c for c in self.claim_supported_by[claim_id] if not self.same_origin(c, claim)]
 
     def counts(self) -> dict[str, int]:
         return {"briefings": len(self.briefings), "actors": len(self.actors), "events": len(self.events),
@@ -177,8 +189,27 @@ def _check_quote(b: Briefing, c: Claim, text: NormalisedText | None, chk: _Check
               "(spacing, curly quotes and dashes may differ)")
 
 
+# "DEBKA Weekly asserts that...", "According to Moscow sources, ...": attribution inside the proposition.
+ATTRIBUTED_OPENING = re.compile(
+    r"\s*(?:according to\b|[^.;:\n]{0,80}?\b(?:asserts?|claims?|says|said|reports?|reported|writes|wrote|"
+    r"alleges?|alleged|maintains|argues|contends|states|stated|insists|insisted)\s+that\b)", re.IGNORECASE)
+
+
+def _check_via(b: Briefing, c: Claim, chk: _Checker) -> None:
+    for i, aid in enumerate(c.via):
+        if aid == c.by:
+            chk.error(c, f"via[{i}]", f"'{aid}' is who asserts it (by); via lists only the actors the statement "
+                      "passed through after them")
+        elif aid == b.source.publication:
+            chk.error(c, f"via[{i}]", f"'{aid}' publishes this briefing's source, which the site shows already; "
+                      "via lists only the actors between the speaker and the publication")
+        else:
+            chk.ref(c, f"via[{i}]", aid, "actor")
+
+
 def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
     kind, _where, errors = _register(loaded)
+    warnings: list[BriefingError] = []
     ids_of: dict[str, list[str]] = defaultdict(list)
     for id, k in kind.items():
         ids_of[k].append(id)
@@ -218,6 +249,14 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
         text = NormalisedText(b.source_text) if b.source_text is not None else None
         for c in b.claims:
             chk.ref(c, "by", c.by, "actor")
+            _check_via(b, c, chk)
+            if c.translation is not None and c.quote is None:
+                chk.error(c, "translation", "a translation translates the quote; add the quote in the source's "
+                          "own words, or remove the translation")
+            if ATTRIBUTED_OPENING.match(c.text):
+                warnings.append(BriefingError(c.loc_of("text"), c.path_of("text"), "the text opens with who "
+                                              "asserts it; state the proposition itself (who asserts it is `by`, "
+                                              "`attribution` and `sourcing`)", warning=True))
             chk.refs(c, "about", c.about, "actor")
             chk.refs(c, "events", c.events, "event")
             for key in ("supports", "contradicts"):
@@ -249,6 +288,7 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
 
     errors.extend(chk.errors)
     corpus = _index(loaded, kind, actors, events, claims)
+    corpus.warnings = sorted(warnings, key=BriefingError.sort_key)
     return corpus, errors
 
 

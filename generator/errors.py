@@ -28,10 +28,11 @@ class BriefingError:
     loc: Location
     path: str
     message: str
+    warning: bool = False  # reported, but the corpus still builds
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.loc}: {where}{self.message}"
+        return f"{self.loc}: {'warning: ' if self.warning else ''}{where}{self.message}"
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.loc.file, self.loc.line, self.loc.col, self.message)

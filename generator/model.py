@@ -13,6 +13,8 @@ ACTOR_KINDS = ("person", "state", "organization", "group", "media", "other")
 SOURCINGS = ("named", "anonymous", "publication", "document", "observed")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = (1, 2, 3, 4, 5, 6)
+# What kind of statement a claim is, where it is not a plain assertion of fact.
+MODALITIES = ("conditional", "forecast", "intention", "denial", "opinion")
 
 
 @dataclass(eq=False, kw_only=True)
@@ -49,6 +51,7 @@ class Source(Located):
     published: EdtfDate
     url: str | None = None
     text: str | None = None
+    lang: str | None = None  # BCP 47: the language of the text and its quotes
 
 
 @dataclass(eq=False, kw_only=True)
@@ -75,10 +78,15 @@ class EventRef(Located):
 class Claim(Located):
     id: str = ""
     text: str
+    assessment: str | None = None  # the analyst's reasoning for the grade, apart from what the source asserts
     by: str
+    via: list[str] = field(default_factory=list)  # actors the statement passed through, speaker to publication
+    said: EdtfDate | None = None  # when the statement was made
+    modality: str | None = None
     attribution: str | None = None
     sourcing: str
     quote: str | None = None
+    translation: str | None = None  # the analyst's translation of a foreign-language quote
     about: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     reliability: str | None = None
@@ -88,6 +96,11 @@ class Claim(Located):
     briefing: str = ""
     n: int = 0  # position in the briefing's claims, from 1
     span: tuple[int, int] | None = None  # where `quote` stands in the source text
+
+    @property
+    def chain(self) -> list[str]:
+        """Who the statement comes from and every actor it passed through, in order."""
+        return [self.by, *self.via]
 
     @property
     def rating(self) -> str | None:
@@ -112,6 +125,7 @@ class Briefing(Located):
     title: str
     source: Source
     summary: str
+    draft: bool = False
     key_points: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     actors: dict[str, str] = field(default_factory=dict)

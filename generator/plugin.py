@@ -78,6 +78,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
+            for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
+                log.info(str(w))
             _LAST_GOOD[key] = (self.corpus, self.pages)
         except BriefingsError as e:
             if _SESSION.get("command") != "serve" or key not in _LAST_GOOD:

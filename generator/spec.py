@@ -167,6 +167,39 @@ class Enum(Str):
         return {"type": "string", "enum": list(self.values)}
 
 
+class Bool(Str):
+    """true or false, as written: YAML 1.1's yes/no/on/off are refused rather than guessed."""
+
+    expect = "true or false"
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if node.style in ("", None) and value in ("true", "false"):
+            return value == "true"
+        return ctx.error(node, path, f"'{value}' is not allowed here; write true or false, without quotes")
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+
+class Lang(Str):
+    """A BCP 47 language tag: en, fr, pt-BR, fa, zh-Hant."""
+
+    expect = "a language tag"
+    _RE = re.compile(LANG_PATTERN)
+
+    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        if not self._RE.match(value):
+            return ctx.error(node, path, f"'{value}' is not a language tag; write a BCP 47 tag such as en, fr, "
+                             "pt-BR or fa")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": LANG_PATTERN, "description": "BCP 47 language tag, e.g. en, pt-BR"}
+
+
 class Url(Str):
     """A URL (http or https) or a bare identifier such as a Wikidata Q-id."""
 
@@ -386,6 +419,7 @@ SOURCE = Record(model.Source, [
     Field("published", Date(), True, "EDTF date of publication"),
     Field("url", Url(), False, "where the article is online"),
     Field("text", Str(), False, "path of the full text, from the project root (e.g. seeds/x.txt)"),
+    Field("lang", Lang(), False, "BCP 47 language of the text and its quotes, e.g. en, fr, pt-BR"),
 ], "The article summarised.")
 
 EVENT = Record(model.Event, [
@@ -403,11 +437,17 @@ EVENT_REF = Record(model.EventRef, [
 
 CLAIM = Record(model.Claim, [
     Field("id", Id(), False, "unique id; default <briefing-id>-<n>, n from 1"),
-    Field("text", Str(markdown=True), True, "the claim, in Markdown"),
+    Field("text", Str(markdown=True), True, "Markdown: the proposition itself, without 'X asserts that'"),
+    Field("assessment", Str(markdown=True), False, "Markdown: the analyst's reasoning for the grade"),
     Field("by", Id("an actor"), True, "actor id of who asserts it"),
+    Field("via", List(Id("an actor"), unique=True), False,
+          "actor ids the statement passed through on its way to the publication, in order"),
+    Field("said", Date(), False, "EDTF: when the statement was made"),
+    Field("modality", Enum(model.MODALITIES), False, " | ".join(model.MODALITIES)),
     Field("attribution", Str(), False, "how the article attributes it"),
     Field("sourcing", Enum(model.SOURCINGS), True, "named | anonymous | publication | document | observed"),
     Field("quote", Str(), False, "the exact words in the source text"),
+    Field("translation", Str(), False, "the analyst's translation of a foreign-language quote"),
     Field("about", List(Id("an actor"), unique=True), False, "actor ids the claim concerns"),
     Field("events", List(Id("an event"), unique=True), False, "event ids"),
     Field("reliability", Enum(model.RELIABILITY), False, "Admiralty source reliability A-F"),
@@ -428,6 +468,7 @@ BRIEFING = Record(model.Briefing, [
     Field("title", Str(), True, "the briefing's title"),
     Field("source", SOURCE, True, "the article summarised"),
     Field("summary", Str(markdown=True), True, "Markdown: the bottom line up front"),
+    Field("draft", Bool(), False, "true: shown by mkdocs serve, left out of builds"),
     Field("key_points", List(Str(markdown=True)), False, "list of Markdown strings"),
     Field("tags", List(Id(), unique=True), False, "tag ids"),
     Field("actors", Map(Id("an actor"), Str(markdown=True)), True, "actor id -> role in this article (Markdown)"),

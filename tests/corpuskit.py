@@ -14,18 +14,24 @@ BETA = "briefings/beta-holds.yml"
 ACTORS = "briefings/actors.yml"
 
 
-def make_project(tmp: Path, edits: dict[str, tuple[str, str] | str | None] | None = None) -> Path:
-    """A copy of the mini fixture; `edits` maps a file to (old, new) text, to new contents, or None (delete)."""
+Edit = tuple[str, str] | list[tuple[str, str]] | str | None
+
+
+def make_project(tmp: Path, edits: dict[str, Edit] | None = None) -> Path:
+    """A copy of the mini fixture; `edits` maps a file to (old, new) text or a list of such replacements, to new
+    contents, or None (delete)."""
     root = tmp / "project"
     shutil.copytree(MINI, root, ignore=shutil.ignore_patterns("site"))
     for rel, edit in (edits or {}).items():
         path = root / rel
         if edit is None:
             path.unlink()
-        elif isinstance(edit, tuple):
+        elif isinstance(edit, tuple | list):
             text = path.read_text(encoding="utf-8")
-            assert edit[0] in text, f"fixture text {edit[0]!r} not in {rel}"
-            path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+            for old, new in [edit] if isinstance(edit, tuple) else edit:
+                assert old in text, f"fixture text {old!r} not in {rel}"
+                text = text.replace(old, new, 1)
+            path.write_text(text, encoding="utf-8")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(edit, encoding="utf-8")

@@ -18,7 +18,7 @@ def test_unknown_key_names_the_allowed_ones(tmp_path: Path) -> None:
     e = one_error(root)
     assert (e.loc.file, e.loc.line, e.loc.col) == (ALPHA, line_of(root, ALPHA, "colour"), 5)
     assert e.path == "claims[0].colour"
-    assert "unknown key 'colour'" in e.message and "allowed here: id, text, by" in e.message
+    assert "unknown key 'colour'" in e.message and "allowed here: id, text, assessment, by" in e.message
 
 
 def test_missing_required_key(tmp_path: Path) -> None:
