@@ -1,4 +1,4 @@
-"""The `briefings` command: check, render, schema, new."""
+"""The `briefings` command: check, render, schema, new, export."""
 
 from __future__ import annotations
 
@@ -57,6 +57,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .corpus_json import render_corpus_json
+
+    text = render_corpus_json(_corpus(args))
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        print(f"briefings export: cannot write {out}: {e.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(text.encode()) / 1024:,.0f} KB); its schema: schema/corpus.schema.json")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="briefings", description="Check annotated news briefings (YAML) and turn "
                                 "them into a cross-linked MkDocs site.")
@@ -80,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("source_text", help="the article's text file, inside the project (e.g. seeds/article.txt)")
     sp.set_defaults(func=cmd_new)
+    sp = sub.add_parser("export", help="write the linked corpus as JSON (schema: schema/corpus.schema.json)")
+    common(sp)
+    sp.add_argument("--format", choices=["json"], default="json", help="the only format: json")
+    sp.add_argument("--out", help="file to write; default: stdout")
+    sp.set_defaults(func=cmd_export)
     return p
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from .corpus import Corpus
+from .corpus_json import render_corpus_json, render_corpus_schema
 from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
@@ -37,6 +38,7 @@ TEMPLATES = {
     "claims_page": "claims-page.md.j2",
     "source": "source.md.j2",
 }
+CORPUS_JSON, CORPUS_SCHEMA = "data/corpus.json", "data/corpus.schema.json"
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
 # The default templates ship inside the package; a project's own templates folder overrides single files.
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
@@ -389,6 +391,9 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
     if layout.split_claims:
         for month, items in months.items():
             render("claims_page", f"claims/{month}.md", month=month, briefings=items)
+    # Data out: static files, not pages (the contract's /data/corpus.json, with its schema beside it).
+    pages[CORPUS_JSON] = render_corpus_json(corpus)
+    pages[CORPUS_SCHEMA] = render_corpus_schema()
     return pages
 
 
