@@ -1,4 +1,4 @@
-"""The `briefings` command: check, render, schema, new, export."""
+"""The `briefings` command: check, render, schema, new, init, export."""
 
 from __future__ import annotations
 
@@ -57,6 +57,25 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .starter import InitError, init_project
+
+    folder = Path(args.dir)
+    try:
+        init_project(folder, name=args.name, site_url=args.site_url)
+    except InitError as e:
+        print(f"briefings init: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"briefings init: cannot write {folder}: {e.strerror}", file=sys.stderr)
+        return 2
+    cd = f"cd {args.dir} && " if args.dir != "." else ""
+    print(f"made a new briefings project in {folder.resolve()}\n"
+          f"next: {cd}mkdocs serve, and see its README.md; set site_name, site_description and site_url in "
+          "mkdocs.yml")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .corpus_json import render_corpus_json
 
@@ -97,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("source_text", help="the article's text file, inside the project (e.g. seeds/article.txt)")
     sp.set_defaults(func=cmd_new)
+    sp = sub.add_parser("init", help="start a new project: mkdocs.yml, an actor registry, README; builds at once")
+    sp.add_argument("dir", nargs="?", default=".", help="folder to create, or an empty one; default: .")
+    sp.add_argument("--name", help="the site's name; default: from the folder's name")
+    sp.add_argument("--site-url", default="https://example.org/",
+                    help="where the site will be published (mkdocs.yml's site_url); default: a placeholder")
+    sp.set_defaults(func=cmd_init)
     sp = sub.add_parser("export", help="write the linked corpus as JSON (schema: schema/corpus.schema.json)")
     common(sp)
     sp.add_argument("--format", choices=["json"], default="json", help="the only format: json")
