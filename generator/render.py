@@ -21,7 +21,7 @@ from .corpus_json import render_corpus_json, render_corpus_schema
 from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
-from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title
+from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title, plain_text
 from .model import Briefing, Claim, Event, Relation
 
 TEMPLATES = {
@@ -200,6 +200,14 @@ class PageContext:
     def md_inline(self, text: str | None) -> str:
         """User Markdown on one line (table cells, list items)."""
         return inline_start(self.md(text, inline=True).strip())
+
+    def describe(self, text: str | None, limit: int = 160) -> str:
+        """A page's meta description: Markdown as plain words, `[[id]]` as its label, cut at a word. HTML-escaped,
+        because themes print it into an attribute as it is."""
+        words = " ".join(plain_text(LINK.sub(lambda m: m[2] or self.corpus.label(m[1].strip()), text or "")).split())
+        if len(words) > limit:
+            words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
+        return html.escape(words)
 
     @staticmethod
     def esc(text: Any) -> str:
