@@ -38,7 +38,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_briefing
+    from .scaffold import new_briefing, same_id_elsewhere
 
     try:
         path = new_briefing(Path(args.source_text), Path(args.root), args.briefings)
@@ -46,6 +46,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"briefings new: {e}", file=sys.stderr)
         return 1
     print(f"wrote {path}: fill in the TODOs, then run `briefings check`")
+    for other in same_id_elsewhere(path, Path(args.root), args.briefings):
+        print(f"briefings new: warning: {other} has the same id, '{path.stem}' (a briefing's id is its file name); "
+              "rename one of them", file=sys.stderr)
     return 0
 
 
