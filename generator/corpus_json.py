@@ -78,6 +78,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 _PLAIN = {str, int, float, bool, type(None)}
+_BY_ID = {model.Briefing, model.Actor, model.Event, model.Claim}
 
 
 # The document ------------------------------------------------------------------------------------------------
@@ -93,8 +94,12 @@ class _Converter:
         if t in _PLAIN:
             return v
         if t is list or t is tuple:
-            if all(type(x) is str for x in v):  # most lists are ids or texts: no call per item
+            # Most lists are texts, or records of one kind named by id: no call per item.
+            first = type(v[0]) if v else str
+            if first in _PLAIN and all(type(x) in _PLAIN for x in v):
                 return list(v)
+            if first in _BY_ID and all(type(x) is first for x in v):
+                return [x.id for x in v]
             return [self.value(x, inline) for x in v]
         if t is dict:
             return {str(k): self.value(x, inline) for k, x in v.items()}
