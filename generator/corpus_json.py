@@ -242,11 +242,15 @@ class _Schemas:
         for fname in _field_names(cls):
             f = record.fields.get(fname) if record else None
             s = self.spec_type(f.type) if f else None
+            as_ids = False
             if s is None:
                 s = self.hint(hints[fname], fname if fname in KIND_OF.values() else "")
+                as_ids = f is not None and "x-refers-to" in s.get("items", s)  # records in the YAML, ids here
             if fname == "id" and "pattern" not in s:
                 s = {**s, "pattern": spec.ID_PATTERN}
             doc = (f.doc if f else "") or _DERIVED_DOCS.get(fname, "")
+            if as_ids:
+                doc += ", as ids (the records are in the document's own lists)"
             if doc:
                 s = {**s, "description": doc}
             props[fname] = s
