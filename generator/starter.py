@@ -200,6 +200,9 @@ def init_project(folder: Path, name: str | None = None, site_url: str = PLACEHOL
             shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
             raise InitError(f"{folder} is not empty ({shown}); choose a new or empty folder, init never "
                             "overwrites files")
+    if not re.match(r"^https?://[^\s/\"'<>]+", site_url):
+        raise InitError(f"--site-url {site_url!r} is not a web address; give one such as "
+                        "https://example.github.io/briefings/")
     if not site_url.endswith("/"):
         site_url += "/"
     written = []

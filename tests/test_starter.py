@@ -88,6 +88,9 @@ def test_init_options_set_the_name_and_the_address(tmp_path: Path) -> None:
     project = init(tmp_path, "--name", 'Gulf "Watch"', "--site-url", "https://briefs.example.net/gulf")
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["site_name"] == 'Gulf "Watch"' and config["site_url"] == "https://briefs.example.net/gulf/"
+    r = briefings_cli("init", "other", "--site-url", "briefs.example.net", cwd=tmp_path)
+    assert r.returncode == 2 and "is not a web address" in r.stderr, output(r)
+    assert not (tmp_path / "other").exists()
 
 
 @pytest.mark.parametrize("content", ["a file", "a folder", "the folder is a file"])
