@@ -1,4 +1,4 @@
-"""The `briefings` command: check, render, schema, new."""
+"""The `briefings` command: check, render, schema, new, init, export."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_briefing
+    from .scaffold import new_briefing, same_id_elsewhere
 
     try:
         path = new_briefing(Path(args.source_text), Path(args.root), args.briefings)
@@ -49,6 +49,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"briefings new: {e}", file=sys.stderr)
         return 1
     print(f"wrote {path}: fill in the TODOs, then run `briefings check`")
+    for other in same_id_elsewhere(path, Path(args.root), args.briefings):
+        print(f"briefings new: warning: {other} has the same id, '{path.stem}' (a briefing's id is its file name); "
+              "rename one of them", file=sys.stderr)
     return 0
 
 
@@ -57,6 +60,42 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     out = export_site(Path(args.root), Path(args.out), briefings_dir=args.briefings)
     print(f"wrote {out}; build it with `mkdocs build -f {out / 'mkdocs.yml'}` or any engine that reads mkdocs.yml")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .starter import InitError, init_project
+
+    folder = Path(args.dir)
+    try:
+        init_project(folder, name=args.name, site_url=args.site_url)
+    except InitError as e:
+        print(f"briefings init: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"briefings init: cannot write {folder}: {e.strerror}", file=sys.stderr)
+        return 2
+    cd = f"cd {args.dir} && " if args.dir != "." else ""
+    print(f"made a new briefings project in {folder.resolve()}\n"
+          f"next: {cd}mkdocs serve, and see its README.md; set site_name, site_description and site_url in "
+          "mkdocs.yml")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .corpus_json import render_corpus_json
+
+    text = render_corpus_json(_corpus(args))
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        print(f"briefings export: cannot write {out}: {e.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({len(text.encode()) / 1024:,.0f} KB); its schema: schema/corpus.schema.json")
     return 0
 
 
@@ -83,6 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("source_text", help="the article's text file, inside the project (e.g. seeds/article.txt)")
     sp.set_defaults(func=cmd_new)
+    sp = sub.add_parser("init", help="start a new project: mkdocs.yml, an actor registry, README; builds at once")
+    sp.add_argument("dir", nargs="?", default=".", help="folder to create, or an empty one; default: .")
+    sp.add_argument("--name", help="the site's name; default: from the folder's name")
+    sp.add_argument("--site-url", default="https://example.org/",
+                    help="where the site will be published (mkdocs.yml's site_url); default: a placeholder")
+    sp.set_defaults(func=cmd_init)
+    sp = sub.add_parser("export", help="write the linked corpus as JSON (schema: schema/corpus.schema.json)")
+    common(sp)
+    sp.add_argument("--format", choices=["json"], default="json", help="the only format: json")
+    sp.add_argument("--out", help="file to write; default: stdout")
+    sp.set_defaults(func=cmd_export)
     return p
 
 

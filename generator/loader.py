@@ -63,7 +63,8 @@ def load_actors(path: Path, root: Path, loaded: Loaded) -> None:
     loaded.errors.extend(errors)
     if node is None:
         if not errors:
-            loaded.errors.append(BriefingError(Location(rel), "", "the actor registry is empty"))
+            loaded.errors.append(BriefingError(Location(rel, 1, 1), "", "the actor registry is empty; add one "
+                                               "entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
         return
     ctx = spec.Ctx(rel)
     actors = spec.ACTORS_FILE.parse(node, ctx, "", "", {})
@@ -97,12 +98,13 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
         _guess_ids(path, loaded)
         return
     if node is None:
-        loaded.errors.append(BriefingError(Location(rel), "", "the file is empty; write a briefing or delete it "
+        # Line 1, column 1 like every other error: editors' problem matchers need a line.
+        loaded.errors.append(BriefingError(Location(rel, 1, 1), "", "the file is empty; write a briefing or delete it "
                                            "('briefings new SOURCE_TEXT' writes a skeleton)"))
         return
     bid = path.stem
     if not spec.ID_RE.match(bid):  # reported, and the file is still read so its own errors show too
-        loaded.errors.append(BriefingError(Location(rel), "",
+        loaded.errors.append(BriefingError(Location(rel, 1, 1), "",
                                            f"file name '{path.name}' does not give a valid briefing id: "
                                            f"{spec.ID_HELP}"))
     ctx = spec.Ctx(rel)
@@ -185,6 +187,6 @@ def load_files(root: Path, briefings_dir: str = "briefings") -> Loaded:
     for path in briefing_files(folder):
         load_briefing(path, root, loaded)
     for path in sorted(folder.rglob("*.yaml")):
-        loaded.errors.append(BriefingError(Location(_rel(path, root)), "",
+        loaded.errors.append(BriefingError(Location(_rel(path, root), 1, 1), "",
                                            "briefing files end in .yml; rename it so it is read"))
     return loaded

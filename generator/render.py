@@ -17,10 +17,11 @@ from typing import Any
 import jinja2
 
 from .corpus import Corpus
+from .corpus_json import render_corpus_json, render_corpus_schema
 from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
-from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title
+from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title, plain_text
 from .model import Briefing, Claim, Event, Relation
 
 TEMPLATES = {
@@ -37,6 +38,7 @@ TEMPLATES = {
     "claims_page": "claims-page.md.j2",
     "source": "source.md.j2",
 }
+CORPUS_JSON, CORPUS_SCHEMA = "data/corpus.json", "data/corpus.schema.json"
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
 # The default templates ship inside the package; a project's own templates folder overrides single files.
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
@@ -198,6 +200,14 @@ class PageContext:
     def md_inline(self, text: str | None) -> str:
         """User Markdown on one line (table cells, list items)."""
         return inline_start(self.md(text, inline=True).strip())
+
+    def describe(self, text: str | None, limit: int = 160) -> str:
+        """A page's meta description: Markdown as plain words, `[[id]]` as its label, cut at a word. HTML-escaped,
+        because themes print it into an attribute as it is."""
+        words = " ".join(plain_text(LINK.sub(lambda m: m[2] or self.corpus.label(m[1].strip()), text or "")).split())
+        if len(words) > limit:
+            words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
+        return html.escape(words)
 
     @staticmethod
     def esc(text: Any) -> str:
@@ -389,6 +399,9 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
     if layout.split_claims:
         for month, items in months.items():
             render("claims_page", f"claims/{month}.md", month=month, briefings=items)
+    # Data out: static files, not pages (the contract's /data/corpus.json, with its schema beside it).
+    pages[CORPUS_JSON] = render_corpus_json(corpus)
+    pages[CORPUS_SCHEMA] = render_corpus_schema()
     return pages
 
 

@@ -80,3 +80,11 @@ def new_briefing(source: Path, root: Path, briefings_dir: str = "briefings") -> 
     schema = "../" * len(target.relative_to(root).parts[:-1]) + "schema/briefing.schema.json"
     target.write_text(render_skeleton(text_path, first, bid, schema), encoding="utf-8")
     return target
+
+
+def same_id_elsewhere(path: Path, root: Path, briefings_dir: str = "briefings") -> list[Path]:
+    """Other briefing files with this file's name: folders only organise briefings, so they share its id."""
+    from .loader import briefing_files
+
+    folder = root / briefings_dir
+    return [p for p in briefing_files(folder) if p.stem == path.stem and p.resolve() != path.resolve()]

@@ -1,4 +1,5 @@
-"""JSON Schema (draft 2020-12) of both file kinds, derived from the one definition in `spec`."""
+"""JSON Schema (draft 2020-12) of both file kinds, derived from the one definition in `spec`, and of the JSON
+export (`corpus_json`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import spec
+from .corpus_json import render_corpus_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES = {"actors.schema.json": "actors", "briefing.schema.json": "briefing"}
@@ -18,8 +20,10 @@ def render_schemas() -> dict[str, str]:
                               **spec.ACTORS_FILE.schema()}
     briefing: dict[str, Any] = {"$schema": DRAFT, "title": "briefings briefing (briefings/**/*.yml)",
                                 **spec.BRIEFING.schema()}
-    return {name: json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-            for name, doc in (("actors.schema.json", actors), ("briefing.schema.json", briefing))}
+    files = {name: json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+             for name, doc in (("actors.schema.json", actors), ("briefing.schema.json", briefing))}
+    files["corpus.schema.json"] = render_corpus_schema()  # of `briefings export --format json`
+    return files
 
 
 def write_schemas(out: Path) -> list[Path]:

@@ -100,7 +100,9 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 def test_empty_files(tmp_path: Path) -> None:
     root = make_project(tmp_path, {"briefings/empty.yml": "", ACTORS: "# nothing\n"})
     msgs = "\n".join(_errors_fast(root))
-    assert "briefings/empty.yml: the file is empty" in msgs and "the actor registry is empty" in msgs
+    # Located at 1:1 like every other error, so editors' problem matchers pick them up.
+    assert "briefings/empty.yml:1:1: the file is empty" in msgs
+    assert "briefings/actors.yml:1:1: the actor registry is empty" in msgs
 
 
 def test_yaml_extension_is_flagged(tmp_path: Path) -> None:
