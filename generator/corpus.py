@@ -43,6 +43,7 @@ class Corpus:
     claim_relations: dict[str, list[Relation]] = field(default_factory=lambda: defaultdict(list))
     briefing_events: dict[str, list[Event]] = field(default_factory=dict)  # defined or reported, by date
     warnings: list[BriefingError] = field(default_factory=list)  # reported; the corpus builds all the same
+    drafts_left_out: list[str] = field(default_factory=list)  # ids of draft briefings not in this corpus
 
     def label(self, id: str) -> str:
         """How a `[[id]]` reads: an actor's name, a briefing's or event's title, a claim's id."""
@@ -77,6 +78,11 @@ class Corpus:
         claim = self.claims[claim_id]
         return [c for c in self.claim_supported_by[claim_id] if not self.same_origin(c, claim)]
 
+    @property
+    def drafts(self) -> list[str]:
+        """The ids of the draft briefings in this corpus (shown under `mkdocs serve` only)."""
+        return [b.id for b in self.briefings.values() if b.draft]
+
     def counts(self) -> dict[str, int]:
         return {"briefings": len(self.briefings), "actors": len(self.actors), "events": len(self.events),
                 "claims": len(self.claims), "relations": len(self.relations)}
@@ -97,8 +103,8 @@ def claim_label(text: str, corpus: Corpus, limit: int = 60) -> str:
 class _Checker:
     """Collects reference errors; the nearest known ids of the right kind become the suggestion."""
 
-    def __init__(self, kind: dict[str, str], ids_of: dict[str, list[str]]) -> None:
-        self.kind, self.ids_of = kind, ids_of
+    def __init__(self, kind: dict[str, str], ids_of: dict[str, list[str]], drafts: dict[str, str]) -> None:
+        self.kind, self.ids_of, self.drafts = kind, ids_of, drafts
         self.errors: list[BriefingError] = []
 
     def error(self, obj: Located, key: str, message: str) -> None:
@@ -110,6 +116,8 @@ class _Checker:
             return True
         if got:
             self.error(obj, key, f"'{id}' is {_a(got)}, not {_a(want)}{suggest(id, self.ids_of[want])}")
+        elif id in self.drafts:
+            self.error(obj, key, in_draft(id, self.drafts[id]))
         else:
             known = suggest(id, self.ids_of[want])
             self.error(obj, key, f"unknown {want} '{id}'{known or self._hint(want)}")
@@ -124,6 +132,11 @@ class _Checker:
         if want == "actor":
             return "; add it to briefings/actors.yml"
         return f"; define the {want} in a briefing first"
+
+
+def in_draft(id: str, briefing_id: str) -> str:
+    what = "is the draft briefing" if id == briefing_id else "is defined in draft briefing"
+    return f"'{id}' {what} '{briefing_id}', which builds leave out; publish it (draft: false) or remove the reference"
 
 
 def _link_loc(loc: Location, offset: int) -> Location:
@@ -207,14 +220,15 @@ def _check_via(b: Briefing, c: Claim, chk: _Checker) -> None:
             chk.ref(c, f"via[{i}]", aid, "actor")
 
 
-def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
+def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[Corpus, list[BriefingError]]:
+    """`drafts`: ids defined only in drafts left out of `loaded` -> their briefing, so a reference to one says so."""
     kind, _where, errors = _register(loaded)
     warnings: list[BriefingError] = []
     ids_of: dict[str, list[str]] = defaultdict(list)
     for id, k in kind.items():
         ids_of[k].append(id)
     # Ids of records that failed to load resolve for checking, so one mistake is reported once.
-    chk = _Checker({**loaded.broken, **kind}, ids_of)
+    chk = _Checker({**loaded.broken, **kind}, ids_of, drafts or {})
 
     actors = {a.id: a for a in loaded.actors if kind.get(a.id) == "actor"}
     events = {e.id: e for b in loaded.briefings for e in b.events if isinstance(e, Event)}
@@ -281,6 +295,9 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
             at = _link_loc(loc, link.start)
             if not link.id:
                 chk.errors.append(BriefingError(at, path, "[[...]] without an id; write [[id]] or [[id|label]]"))
+                continue
+            if link.id in chk.drafts:
+                chk.errors.append(BriefingError(at, path, f"[[{link.id}]]: {in_draft(link.id, chk.drafts[link.id])}"))
                 continue
             known = suggest(link.id, kind)
             chk.errors.append(BriefingError(at, path, f"[[{link.id}]] links to nothing{known or ''}; "
@@ -353,11 +370,46 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     return corpus
 
 
-def load_corpus(root: Path, briefings_dir: str = "briefings") -> Corpus:
-    """Read, validate and link a project; raise BriefingsError with every error found."""
+def load_corpus(root: Path, briefings_dir: str = "briefings", *, include_drafts: bool = True) -> Corpus:
+    """Read, validate and link a project; raise BriefingsError with every error found. Without drafts (what a
+    build publishes), draft briefings are left out with their own errors, and a reference to anything they
+    define is an error naming the draft."""
     loaded = load_files(root, briefings_dir)
-    corpus, errors = link_corpus(loaded)
-    errors = loaded.errors + errors
+    if include_drafts:
+        corpus, errors = link_corpus(loaded)
+        errors = loaded.errors + errors
+    else:
+        corpus, errors = _link_published(loaded)
     if errors:
         raise BriefingsError(errors)
     return corpus
+
+
+def check_corpus(root: Path, briefings_dir: str = "briefings") -> Corpus:
+    """What `briefings check` reports: every file checked, drafts included, and the errors a build (which leaves
+    the drafts out) would add. Returns the whole corpus, drafts included."""
+    loaded = load_files(root, briefings_dir)
+    corpus, errors = link_corpus(loaded)
+    errors = loaded.errors + errors
+    if any(b.draft for b in loaded.briefings):
+        errors += _link_published(loaded)[1]  # the same errors again collapse into one
+    if errors:
+        raise BriefingsError(errors)
+    return corpus
+
+
+def _link_published(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
+    """Link only the briefings that are not drafts; the errors of drafts' files are not the build's concern."""
+    drafts = [b for b in loaded.briefings if b.draft]
+    files = {b.file for b in drafts}
+    defined: dict[str, str] = {}
+    for b in drafts:
+        defined[b.id] = b.id
+        defined.update({e.id: b.id for e in b.events if isinstance(e, Event)})
+        defined.update({c.id: b.id for c in b.claims})
+    published = Loaded(loaded.root, actors=loaded.actors, briefings=[b for b in loaded.briefings if not b.draft],
+                       markdown=[m for m in loaded.markdown if m[1].file not in files],
+                       errors=[e for e in loaded.errors if e.loc.file not in files], broken=loaded.broken)
+    corpus, errors = link_corpus(published, defined)
+    corpus.drafts_left_out = sorted(b.id for b in drafts)
+    return corpus, published.errors + errors
