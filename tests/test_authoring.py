@@ -188,3 +188,30 @@ def test_mkdocs_build_leaves_drafts_out_and_says_so(tmp_path: Path) -> None:
     r = mkdocs_build(broken, tmp_path / "site-b")
     assert r.returncode == 1 and "defined in draft briefing 'gamma-draft'" in r.stderr, output(r)
     assert f"{BETA}:" in r.stderr
+
+
+def test_mkdocs_serve_shows_a_draft_with_its_banner(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from sitekit import ENV, ensure_docs_dir
+    from test_serve import _free_port, _get, _wait
+
+    root = draft_project(tmp_path, cite=False)
+    ensure_docs_dir(root)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                                env=ENV, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/briefings/gamma-draft/"
+        assert _wait(lambda: "Gamma is a draft" in (_get(url) or "")), log.read_text()
+        html = _get(url) or ""
+        assert 'class="bf-draft"' in html and "<strong>Draft.</strong>" in html
+        published = _get(f"http://127.0.0.1:{port}/briefings/beta-holds/") or ""
+        assert "Beta alliance holds" in published and "bf-draft" not in published
+        assert "draft left out" not in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
