@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import BriefingError, BriefingsError, Location, suggest
+from .language import translation_hint
 from .links import LINK, parse_links
 from .loader import PLACEHOLDER_SOURCE, Loaded, load_files
 from .markup import plain_text
@@ -198,6 +199,11 @@ def _check_quote(b: Briefing, c: Claim, text: NormalisedText | None, chk: _Check
             hi = mid - 1
     detail = (f"the first {lo} characters match, then '{needle[lo:lo + 30]}' does not" if lo
               else "not even its first word matches")
+    hint = translation_hint(c.quote, text.original, b.source.lang)
+    if hint:
+        chk.error(c, "quote", f"quote not found in {b.source.text} ({detail}); it looks like a translation ({hint}): "
+                  "put the source's own words in quote and yours in translation")
+        return
     chk.error(c, "quote", f"quote not found in {b.source.text} ({detail}); copy the words exactly "
               "(spacing, curly quotes and dashes may differ)")
 
