@@ -15,7 +15,7 @@ from .language import translation_hint
 from .links import LINK, parse_links
 from .loader import PLACEHOLDER_SOURCE, Loaded, load_files
 from .markup import plain_text
-from .model import Actor, Briefing, Claim, Event, EventRef, Located, Relation
+from .model import PLACE_KINDS, Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
 
@@ -42,7 +42,11 @@ class Corpus:
     claim_supported_by: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     claim_contradicted_by: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     claim_relations: dict[str, list[Relation]] = field(default_factory=lambda: defaultdict(list))
+    # Claim id -> the claims on the other side of a `supports` (either way) that share its origin: circular
+    # reporting, marked on both claims and left out of corroboration tallies.
+    claim_same_origin_support: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     briefing_events: dict[str, list[Event]] = field(default_factory=dict)  # defined or reported, by date
+    place_events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))  # `place: '[[id]]'`
     warnings: list[BriefingError] = field(default_factory=list)  # reported; the corpus builds all the same
     drafts_left_out: list[str] = field(default_factory=list)  # ids of draft briefings not in this corpus
 
@@ -73,6 +77,10 @@ class Corpus:
         """Whether two claims trace to one origin (the same speaker, or one relayed through the other's
         speaker): one supporting the other is then not independent confirmation."""
         return a.by == b.by or a.by in b.via or b.by in a.via
+
+    def relay_chain(self, claim: Claim) -> list[str]:
+        """Actor ids from the speaker to the publication, in order: by, every via, the source's publication."""
+        return [*claim.chain, self.briefings[claim.briefing].source.publication]
 
     def independent_support(self, claim_id: str) -> list[Claim]:
         """The claims that support this one and do not share its origin."""
@@ -226,6 +234,17 @@ def _check_via(b: Briefing, c: Claim, chk: _Checker) -> None:
             chk.ref(c, f"via[{i}]", aid, "actor")
 
 
+def _check_place(e: Event, kind: dict[str, str], actors: dict[str, Actor], chk: _Checker) -> None:
+    """A link in `place` names a place (or a state); an unknown id is reported with the other links."""
+    for link in parse_links(e.place or ""):
+        got = kind.get(link.id)
+        if got == "actor" and link.id in actors and actors[link.id].kind not in PLACE_KINDS:
+            chk.error(e, "place", f"'{link.id}' is of kind {actors[link.id].kind}; a place links to an actor of "
+                      "kind place (or a state): add the place to briefings/actors.yml with kind: place")
+        elif got and got != "actor":
+            chk.error(e, "place", f"'{link.id}' is {_a(got)}; a place links to an actor of kind place")
+
+
 def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[Corpus, list[BriefingError]]:
     """`drafts`: ids defined only in drafts left out of `loaded` -> their briefing, so a reference to one says so."""
     kind, _where, errors = _register(loaded)
@@ -241,6 +260,8 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
     claims = {c.id: c for b in loaded.briefings for c in b.claims}
 
     for a in loaded.actors:
+        if a.coordinates is not None and a.kind != "place":
+            chk.error(a, "coordinates", f"'{a.id}' is of kind {a.kind}; coordinates are for actors of kind place")
         if a.affiliation is not None:
             if a.affiliation == a.id:
                 chk.error(a, "affiliation", "an actor cannot be affiliated with itself")
@@ -260,6 +281,7 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
         for e in b.events:
             if isinstance(e, Event):
                 chk.refs(e, "actors", e.actors, "actor")
+                _check_place(e, kind, actors, chk)
             elif chk.ref(e, "ref", e.ref, "event") and e.ref in events:
                 if events[e.ref].briefing == b.id:
                     chk.error(e, "ref", f"'{e.ref}' is defined in this briefing; list it once")
@@ -353,6 +375,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
             for cid in c.supports:
                 if cid in claims:
                     corpus.claim_supported_by[cid].append(c)
+                    if Corpus.same_origin(c, claims[cid]):
+                        corpus.claim_same_origin_support[cid].append(c)
+                        corpus.claim_same_origin_support[c.id].append(claims[cid])
             for cid in c.contradicts:
                 if cid in claims:
                     corpus.claim_contradicted_by[cid].append(c)
@@ -366,6 +391,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
         for aid in e.actors:
             if aid in actors:
                 corpus.actor_events[aid].append(e)
+        for link in parse_links(e.place or ""):
+            if link.id in actors and e not in corpus.place_events[link.id]:
+                corpus.place_events[link.id].append(e)
     for rels in corpus.actor_relations.values():
         rels.sort(key=lambda r: r.date.sort_key if r.date else (_MAX_DATE,))
     for a in actors.values():

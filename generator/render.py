@@ -56,7 +56,7 @@ SOURCING_TEXT = {
     "observed": "observed or publicly recorded",
 }
 KIND_PLURAL = {"person": "People", "state": "States", "organization": "Organizations", "group": "Groups",
-               "media": "Media", "other": "Other"}
+               "media": "Media", "place": "Places", "other": "Other"}
 
 
 @dataclass(frozen=True)
