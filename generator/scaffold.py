@@ -162,8 +162,11 @@ def new_briefing(source: Path, root: Path, briefings_dir: str = "briefings", *, 
             warnings.append(f"a briefing with the id '{bid}' exists already at {clash.relative_to(root).as_posix()}; "
                             "ids are unique across folders: rename one (or pass --id)")
         registry = folder / "actors.yml"
-        if publication and registry.is_file() and not re.search(
-                rf"^{re.escape(publication)}[ \t]*:", registry.read_text(encoding="utf-8"), re.MULTILINE):
+        actors = registry.read_text(encoding="utf-8") if registry.is_file() else ""
+        if re.search(rf"^{re.escape(bid)}[ \t]*:", actors, re.MULTILINE):
+            warnings.append(f"'{bid}' is an actor's id in {briefings_dir}/actors.yml; ids are shared by briefings "
+                            "and actors: pass another --id")
+        if publication and actors and not re.search(rf"^{re.escape(publication)}[ \t]*:", actors, re.MULTILINE):
             warnings.append(f"'{publication}' is not in {briefings_dir}/actors.yml yet; add it there "
                             "(kind: media)")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -93,6 +93,8 @@ def test_new_warns_of_an_id_in_another_folder_and_of_an_unknown_publication(tmp_
     assert "the id 'alpha-talks' exists already at briefings/2015/alpha-talks.yml" in r.stderr
     assert "'reuters' is not in briefings/actors.yml yet" in r.stderr
     assert (root / "briefings" / "alpha-talks.yml").is_file()
+    r = briefings_cli("new", "seeds/hamadan.txt", "--id", "ivanov", cwd=root)
+    assert r.returncode == 0 and "'ivanov' is an actor's id in briefings/actors.yml" in r.stderr, output(r)
 
 
 # Placeholders ------------------------------------------------------------------------------------------------
