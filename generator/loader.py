@@ -9,7 +9,7 @@ from pathlib import Path
 from . import model, spec
 from .dates import parse_edtf
 from .errors import BriefingError, Location
-from .placeholders import find_placeholders
+from .placeholders import placeholder_errors
 from .reader import read_yaml
 
 ACTORS_FILE = "actors.yml"
@@ -115,7 +115,7 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
             loaded.broken.setdefault(bid, "briefing")
             return
     if not briefing.draft:  # a draft may keep the skeleton's TODOs; a published briefing may not
-        loaded.errors.extend(find_placeholders(node, rel, {e.loc for e in ctx.errors}))
+        loaded.errors.extend(placeholder_errors(ctx.placeholders, {e.loc for e in ctx.errors}))
     for claim in briefing.claims:
         claim.id = claim.id or f"{bid}-{claim.n}"
         claim.briefing = bid

@@ -13,6 +13,7 @@ import yaml
 from . import model
 from .dates import VALID_FORMS, DateError, parse_edtf
 from .errors import BriefingError, Location, suggest
+from .placeholders import has_placeholder
 from .reader import CORE_TAGS, NULL_TAG, loc_of, tag_error
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -33,6 +34,7 @@ class Ctx:
     # Records that failed, as (class, values read, extras): their ids still count as defined, so one
     # mistake does not cascade into "unknown id" errors everywhere it is referenced.
     broken: list[tuple[type, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    placeholders: list[tuple[str, Location]] = field(default_factory=list)  # values with a TODO: path, where
     nodes: int = 0
 
     def error(self, node: yaml.Node | None, path: str, message: str, loc: Location | None = None) -> Any:
@@ -98,6 +100,8 @@ class Str(Type):
         locs[key] = loc_of(node, ctx.rel)
         value = self.scalar(node, ctx, path)
         if value is not MISSING:
+            if has_placeholder(value):
+                ctx.placeholders.append((path, locs[key]))
             value = self.convert(value, node, ctx, path)
         if value is not MISSING and self.markdown:
             ctx.markdown.append((path, locs[key], value, node))
