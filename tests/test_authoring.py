@@ -192,6 +192,21 @@ def test_mkdocs_build_leaves_drafts_out_and_says_so(tmp_path: Path) -> None:
     assert f"{BETA}:" in r.stderr
 
 
+def test_briefings_render_leaves_drafts_out(tmp_path: Path) -> None:
+    root = draft_project(tmp_path, cite=False)
+    r = briefings_cli("render", "--out", str(tmp_path / "out"), cwd=root)
+    assert r.returncode == 0, output(r)
+    docs = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")}
+    assert any(p.startswith("docs/briefings/beta-holds") for p in docs), sorted(docs)
+    assert not any("gamma" in p for p in docs), sorted(docs)
+
+
+def test_an_unquoted_link_in_a_list_item_says_to_quote_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {ALPHA: ('  - "[[ivanov]] said no."', "  - [[ivanov]]")})
+    [e] = errors_of(root)
+    assert e.path == "key_points[0]" and "quote it: - '[[ivanov]]'" in e.message, str(e)
+
+
 def test_mkdocs_serve_shows_a_draft_with_its_banner(tmp_path: Path) -> None:
     import subprocess
     import sys
