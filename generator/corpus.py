@@ -392,8 +392,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
             if aid in actors:
                 corpus.actor_events[aid].append(e)
         for link in parse_links(e.place or ""):
-            if link.id in actors and e not in corpus.place_events[link.id]:
-                corpus.place_events[link.id].append(e)
+            here = corpus.place_events[link.id] if link.id in actors else None
+            if here is not None and (not here or here[-1] is not e):  # a place linked twice in one event: once
+                here.append(e)
     for rels in corpus.actor_relations.values():
         rels.sort(key=lambda r: r.date.sort_key if r.date else (_MAX_DATE,))
     for a in actors.values():

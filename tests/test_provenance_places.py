@@ -163,6 +163,13 @@ def test_events_link_to_a_place_across_briefings(corpus: Corpus) -> None:
                                                                              "hamadan-larijani-2016-08"}
 
 
+def test_a_place_linked_twice_by_one_event_lists_it_once(tmp_path: Path) -> None:
+    root = project(tmp_path, {EN: [("place: '[[hamadan-air-base]]'",
+                                    "place: '[[hamadan-air-base]] ([[hamadan-air-base|Shahid Nojeh]])'")]})
+    assert [e.id for e in load_corpus(root).place_events["hamadan-air-base"]] == [
+        "hamadan-sorties-2016-08-16", "hamadan-use-continues-2016-08-21"]
+
+
 def test_an_unquoted_link_in_place_says_to_quote_it(tmp_path: Path) -> None:
     root = project(tmp_path, {EN: [("place: '[[hamadan-air-base]]'", "place: [[hamadan-air-base]]")]})
     [e] = errors(root)
