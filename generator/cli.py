@@ -11,9 +11,9 @@ from .errors import BriefingsError
 
 
 def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .corpus import load_corpus
+    from .corpus import check_corpus
 
-    return load_corpus(Path(args.root), args.briefings)
+    return check_corpus(Path(args.root), args.briefings)  # drafts too, and what a build would refuse
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -23,8 +23,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(w, file=sys.stderr)
     c = corpus.counts()
     warned = f"{len(corpus.warnings)} warning(s); " if corpus.warnings else ""
-    print(f"ok: {warned}{c['briefings']} briefings, {c['actors']} actors, {c['events']} events, {c['claims']} claims, "
-          f"{c['relations']} relations; checked in {time.perf_counter() - t0:.2f} s")
+    drafts = f" ({len(corpus.drafts)} draft{'s' if len(corpus.drafts) != 1 else ''}, left out of builds)" \
+        if corpus.drafts else ""
+    print(f"ok: {warned}{c['briefings']} briefings{drafts}, {c['actors']} actors, {c['events']} events, "
+          f"{c['claims']} claims, {c['relations']} relations; checked in {time.perf_counter() - t0:.2f} s")
     return 0
 
 
@@ -41,17 +43,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_briefing, same_id_elsewhere
+    from .scaffold import new_briefing
 
     try:
-        path = new_briefing(Path(args.source_text), Path(args.root), args.briefings)
+        new = new_briefing(Path(args.source_text), Path(args.root), args.briefings, id=args.id, title=args.title,
+                           publication=args.publication, published=args.published, lang=args.lang)
     except (FileExistsError, ValueError, OSError) as e:
         print(f"briefings new: {e}", file=sys.stderr)
         return 1
-    print(f"wrote {path}: fill in the TODOs, then run `briefings check`")
-    for other in same_id_elsewhere(path, Path(args.root), args.briefings):
-        print(f"briefings new: warning: {other} has the same id, '{path.stem}' (a briefing's id is its file name); "
-              "rename one of them", file=sys.stderr)
+    for w in new.warnings:
+        print(f"briefings new: warning: {w}", file=sys.stderr)
+    print(f"wrote {new.path} (draft: true): fill in the TODOs, then run `briefings check`")
     return 0
 
 
@@ -121,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("new", help="write a commented skeleton briefing for a source text")
     common(sp)
     sp.add_argument("source_text", help="the article's text file, inside the project (e.g. seeds/article.txt)")
+    sp.add_argument("--id", help="the briefing's id, its file name (default: from the headline)")
+    sp.add_argument("--title", help="the article's own headline, source.title (default: the text's first line, "
+                    "if it looks like a headline)")
+    sp.add_argument("--publication", help="the outlet's actor id (kind media), e.g. debka-weekly")
+    sp.add_argument("--published", help="EDTF date of publication, e.g. 2016-08-16 or 2015-11-27~")
+    sp.add_argument("--lang", help="BCP 47 language of the text, e.g. en, fr, pt-BR")
     sp.set_defaults(func=cmd_new)
     sp = sub.add_parser("init", help="start a new project: mkdocs.yml, an actor registry, README; builds at once")
     sp.add_argument("dir", nargs="?", default=".", help="folder to create, or an empty one; default: .")

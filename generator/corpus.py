@@ -11,10 +11,11 @@ from datetime import date
 from pathlib import Path
 
 from .errors import BriefingError, BriefingsError, Location, suggest
+from .language import translation_hint
 from .links import LINK, parse_links
 from .loader import PLACEHOLDER_SOURCE, Loaded, load_files
 from .markup import plain_text
-from .model import Actor, Briefing, Claim, Event, EventRef, Located, Relation
+from .model import PLACE_KINDS, Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
 
@@ -41,8 +42,13 @@ class Corpus:
     claim_supported_by: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     claim_contradicted_by: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     claim_relations: dict[str, list[Relation]] = field(default_factory=lambda: defaultdict(list))
+    # Claim id -> the claims on the other side of a `supports` (either way) that share its origin: circular
+    # reporting, marked on both claims and left out of corroboration tallies.
+    claim_same_origin_support: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     briefing_events: dict[str, list[Event]] = field(default_factory=dict)  # defined or reported, by date
+    place_events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))  # `place: '[[id]]'`
     warnings: list[BriefingError] = field(default_factory=list)  # reported; the corpus builds all the same
+    drafts_left_out: list[str] = field(default_factory=list)  # ids of draft briefings not in this corpus
 
     def label(self, id: str) -> str:
         """How a `[[id]]` reads: an actor's name, a briefing's or event's title, a claim's id."""
@@ -72,10 +78,19 @@ class Corpus:
         speaker): one supporting the other is then not independent confirmation."""
         return a.by == b.by or a.by in b.via or b.by in a.via
 
+    def relay_chain(self, claim: Claim) -> list[str]:
+        """Actor ids from the speaker to the publication, in order: by, every via, the source's publication."""
+        return [*claim.chain, self.briefings[claim.briefing].source.publication]
+
     def independent_support(self, claim_id: str) -> list[Claim]:
         """The claims that support this one and do not share its origin."""
         claim = self.claims[claim_id]
         return [c for c in self.claim_supported_by[claim_id] if not self.same_origin(c, claim)]
+
+    @property
+    def drafts(self) -> list[str]:
+        """The ids of the draft briefings in this corpus (shown under `mkdocs serve` only)."""
+        return [b.id for b in self.briefings.values() if b.draft]
 
     def counts(self) -> dict[str, int]:
         return {"briefings": len(self.briefings), "actors": len(self.actors), "events": len(self.events),
@@ -97,8 +112,8 @@ def claim_label(text: str, corpus: Corpus, limit: int = 60) -> str:
 class _Checker:
     """Collects reference errors; the nearest known ids of the right kind become the suggestion."""
 
-    def __init__(self, kind: dict[str, str], ids_of: dict[str, list[str]]) -> None:
-        self.kind, self.ids_of = kind, ids_of
+    def __init__(self, kind: dict[str, str], ids_of: dict[str, list[str]], drafts: dict[str, str]) -> None:
+        self.kind, self.ids_of, self.drafts = kind, ids_of, drafts
         self.errors: list[BriefingError] = []
 
     def error(self, obj: Located, key: str, message: str) -> None:
@@ -110,6 +125,8 @@ class _Checker:
             return True
         if got:
             self.error(obj, key, f"'{id}' is {_a(got)}, not {_a(want)}{suggest(id, self.ids_of[want])}")
+        elif id in self.drafts:
+            self.error(obj, key, in_draft(id, self.drafts[id]))
         else:
             known = suggest(id, self.ids_of[want])
             self.error(obj, key, f"unknown {want} '{id}'{known or self._hint(want)}")
@@ -124,6 +141,11 @@ class _Checker:
         if want == "actor":
             return "; add it to briefings/actors.yml"
         return f"; define the {want} in a briefing first"
+
+
+def in_draft(id: str, briefing_id: str) -> str:
+    what = "is the draft briefing" if id == briefing_id else "is defined in draft briefing"
+    return f"'{id}' {what} '{briefing_id}', which builds leave out; publish it (draft: false) or remove the reference"
 
 
 def _link_loc(loc: Location, offset: int) -> Location:
@@ -185,6 +207,11 @@ def _check_quote(b: Briefing, c: Claim, text: NormalisedText | None, chk: _Check
             hi = mid - 1
     detail = (f"the first {lo} characters match, then '{needle[lo:lo + 30]}' does not" if lo
               else "not even its first word matches")
+    hint = translation_hint(c.quote, text.original, b.source.lang)
+    if hint:
+        chk.error(c, "quote", f"quote not found in {b.source.text} ({detail}); it looks like a translation ({hint}): "
+                  "put the source's own words in quote and yours in translation")
+        return
     chk.error(c, "quote", f"quote not found in {b.source.text} ({detail}); copy the words exactly "
               "(spacing, curly quotes and dashes may differ)")
 
@@ -207,20 +234,34 @@ def _check_via(b: Briefing, c: Claim, chk: _Checker) -> None:
             chk.ref(c, f"via[{i}]", aid, "actor")
 
 
-def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
+def _check_place(e: Event, kind: dict[str, str], actors: dict[str, Actor], chk: _Checker) -> None:
+    """A link in `place` names a place (or a state); an unknown id is reported with the other links."""
+    for link in parse_links(e.place or ""):
+        got = kind.get(link.id)
+        if got == "actor" and link.id in actors and actors[link.id].kind not in PLACE_KINDS:
+            chk.error(e, "place", f"'{link.id}' is of kind {actors[link.id].kind}; a place links to an actor of "
+                      "kind place (or a state): add the place to briefings/actors.yml with kind: place")
+        elif got and got != "actor":
+            chk.error(e, "place", f"'{link.id}' is {_a(got)}; a place links to an actor of kind place")
+
+
+def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[Corpus, list[BriefingError]]:
+    """`drafts`: ids defined only in drafts left out of `loaded` -> their briefing, so a reference to one says so."""
     kind, _where, errors = _register(loaded)
     warnings: list[BriefingError] = []
     ids_of: dict[str, list[str]] = defaultdict(list)
     for id, k in kind.items():
         ids_of[k].append(id)
     # Ids of records that failed to load resolve for checking, so one mistake is reported once.
-    chk = _Checker({**loaded.broken, **kind}, ids_of)
+    chk = _Checker({**loaded.broken, **kind}, ids_of, drafts or {})
 
     actors = {a.id: a for a in loaded.actors if kind.get(a.id) == "actor"}
     events = {e.id: e for b in loaded.briefings for e in b.events if isinstance(e, Event)}
     claims = {c.id: c for b in loaded.briefings for c in b.claims}
 
     for a in loaded.actors:
+        if a.coordinates is not None and a.kind != "place":
+            chk.error(a, "coordinates", f"'{a.id}' is of kind {a.kind}; coordinates are for actors of kind place")
         if a.affiliation is not None:
             if a.affiliation == a.id:
                 chk.error(a, "affiliation", "an actor cannot be affiliated with itself")
@@ -240,6 +281,7 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
         for e in b.events:
             if isinstance(e, Event):
                 chk.refs(e, "actors", e.actors, "actor")
+                _check_place(e, kind, actors, chk)
             elif chk.ref(e, "ref", e.ref, "event") and e.ref in events:
                 if events[e.ref].briefing == b.id:
                     chk.error(e, "ref", f"'{e.ref}' is defined in this briefing; list it once")
@@ -281,6 +323,9 @@ def link_corpus(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
             at = _link_loc(loc, link.start)
             if not link.id:
                 chk.errors.append(BriefingError(at, path, "[[...]] without an id; write [[id]] or [[id|label]]"))
+                continue
+            if link.id in chk.drafts:
+                chk.errors.append(BriefingError(at, path, f"[[{link.id}]]: {in_draft(link.id, chk.drafts[link.id])}"))
                 continue
             known = suggest(link.id, kind)
             chk.errors.append(BriefingError(at, path, f"[[{link.id}]] links to nothing{known or ''}; "
@@ -330,6 +375,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
             for cid in c.supports:
                 if cid in claims:
                     corpus.claim_supported_by[cid].append(c)
+                    if Corpus.same_origin(c, claims[cid]):
+                        corpus.claim_same_origin_support[cid].append(c)
+                        corpus.claim_same_origin_support[c.id].append(claims[cid])
             for cid in c.contradicts:
                 if cid in claims:
                     corpus.claim_contradicted_by[cid].append(c)
@@ -343,6 +391,10 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
         for aid in e.actors:
             if aid in actors:
                 corpus.actor_events[aid].append(e)
+        for link in parse_links(e.place or ""):
+            here = corpus.place_events[link.id] if link.id in actors else None
+            if here is not None and (not here or here[-1] is not e):  # a place linked twice in one event: once
+                here.append(e)
     for rels in corpus.actor_relations.values():
         rels.sort(key=lambda r: r.date.sort_key if r.date else (_MAX_DATE,))
     for a in actors.values():
@@ -353,11 +405,46 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     return corpus
 
 
-def load_corpus(root: Path, briefings_dir: str = "briefings") -> Corpus:
-    """Read, validate and link a project; raise BriefingsError with every error found."""
+def load_corpus(root: Path, briefings_dir: str = "briefings", *, include_drafts: bool = True) -> Corpus:
+    """Read, validate and link a project; raise BriefingsError with every error found. Without drafts (what a
+    build publishes), draft briefings are left out with their own errors, and a reference to anything they
+    define is an error naming the draft."""
     loaded = load_files(root, briefings_dir)
-    corpus, errors = link_corpus(loaded)
-    errors = loaded.errors + errors
+    if include_drafts:
+        corpus, errors = link_corpus(loaded)
+        errors = loaded.errors + errors
+    else:
+        corpus, errors = _link_published(loaded)
     if errors:
         raise BriefingsError(errors)
     return corpus
+
+
+def check_corpus(root: Path, briefings_dir: str = "briefings") -> Corpus:
+    """What `briefings check` reports: every file checked, drafts included, and the errors a build (which leaves
+    the drafts out) would add. Returns the whole corpus, drafts included."""
+    loaded = load_files(root, briefings_dir)
+    corpus, errors = link_corpus(loaded)
+    errors = loaded.errors + errors
+    if any(b.draft for b in loaded.briefings):
+        errors += _link_published(loaded)[1]  # the same errors again collapse into one
+    if errors:
+        raise BriefingsError(errors)
+    return corpus
+
+
+def _link_published(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
+    """Link only the briefings that are not drafts; the errors of drafts' files are not the build's concern."""
+    drafts = [b for b in loaded.briefings if b.draft]
+    files = {b.file for b in drafts}
+    defined: dict[str, str] = {}
+    for b in drafts:
+        defined[b.id] = b.id
+        defined.update({e.id: b.id for e in b.events if isinstance(e, Event)})
+        defined.update({c.id: b.id for c in b.claims})
+    published = Loaded(loaded.root, actors=loaded.actors, briefings=[b for b in loaded.briefings if not b.draft],
+                       markdown=[m for m in loaded.markdown if m[1].file not in files],
+                       errors=[e for e in loaded.errors if e.loc.file not in files], broken=loaded.broken)
+    corpus, errors = link_corpus(published, defined)
+    corpus.drafts_left_out = sorted(b.id for b in drafts)
+    return corpus, published.errors + errors

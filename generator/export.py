@@ -85,7 +85,7 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     if config_path.is_file():
         config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     plugins, ours = _plugin_options(config.get("plugins", ["search"]))
-    corpus = load_corpus(root, ours.get("briefings", briefings_dir))
+    corpus = load_corpus(root, ours.get("briefings", briefings_dir), include_drafts=False)
     options = SiteOptions(site_name=config.get("site_name", "Briefings"),
                           site_description=config.get("site_description", ""),
                           use_directory_urls=config.get("use_directory_urls", True),

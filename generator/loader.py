@@ -9,6 +9,7 @@ from pathlib import Path
 from . import model, spec
 from .dates import parse_edtf
 from .errors import BriefingError, Location
+from .placeholders import placeholder_errors
 from .reader import read_yaml
 
 ACTORS_FILE = "actors.yml"
@@ -115,6 +116,8 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
         if briefing is None:
             loaded.broken.setdefault(bid, "briefing")
             return
+    if not briefing.draft:  # a draft may keep the skeleton's TODOs; a published briefing may not
+        loaded.errors.extend(placeholder_errors(ctx.placeholders, {e.loc for e in ctx.errors}))
     for claim in briefing.claims:
         claim.id = claim.id or f"{bid}-{claim.n}"
         claim.briefing = bid
@@ -138,7 +141,8 @@ def _partial_briefing(ctx: spec.Ctx, bid: str, rel: str) -> model.Briefing | Non
         return None
     return model.Briefing(
         id=bid, title=values.get("title", ""), source=values.get("source", PLACEHOLDER_SOURCE),
-        summary=values.get("summary", ""), key_points=values.get("key_points", []), tags=values.get("tags", []),
+        summary=values.get("summary", ""), draft=values.get("draft", False),
+        key_points=values.get("key_points", []), tags=values.get("tags", []),
         actors=values.get("actors", {}), events=values.get("events", []), claims=values.get("claims", []),
         relations=values.get("relations", []), file=rel, path="", loc=Location(rel, 1, 1))
 

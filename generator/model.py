@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from .dates import EdtfDate
 from .errors import Location
 
-ACTOR_KINDS = ("person", "state", "organization", "group", "media", "other")
+ACTOR_KINDS = ("person", "state", "organization", "group", "media", "place", "other")
+PLACE_KINDS = ("place", "state")  # what an event's `place: '[[id]]'` may link to
 SOURCINGS = ("named", "anonymous", "publication", "document", "observed")
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = (1, 2, 3, 4, 5, 6)
@@ -42,6 +43,7 @@ class Actor(Located):
     aliases: list[str] = field(default_factory=list)
     description: str | None = None
     links: dict[str, str] = field(default_factory=dict)
+    coordinates: tuple[float, float] | None = None  # latitude, longitude in decimal degrees (kind place)
 
 
 @dataclass(eq=False, kw_only=True)

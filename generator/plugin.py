@@ -74,7 +74,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               actor_split_threshold=self.config.actor_split_threshold)
         key = str(root)
         try:
-            self.corpus = load_corpus(root, self.config.briefings)
+            # Drafts are previewed, never published.
+            self.corpus = load_corpus(root, self.config.briefings, include_drafts=_SESSION.get("command") == "serve")
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
@@ -156,8 +157,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.corpus is None:
             return
         n = self.corpus.counts()
+        left = len(self.corpus.drafts_left_out)
+        drafts = f"; {left} draft{'s' if left != 1 else ''} left out" if left else ""
         log.info(f"briefings: {n['briefings']} briefings, {n['actors']} actors, {n['events']} events, "
-                 f"{n['claims']} claims; {len(self.pages)} pages generated; generator {self.seconds:.2f} s")
+                 f"{n['claims']} claims{drafts}; {len(self.pages)} pages generated; generator {self.seconds:.2f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)

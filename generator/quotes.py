@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 
 # Typographic quotes, apostrophes and dashes fold to their ASCII forms.
@@ -17,8 +18,30 @@ _SPACE_RUN = re.compile(r"[^\S ]\s*| \s+")  # whitespace other than a lone space
 
 
 def normalise(text: str) -> str:
-    """The form quotes are compared in: typography folded, whitespace runs as one space, trimmed."""
-    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+    """The form quotes are compared in: Unicode NFC (an accent typed as one character or as a letter plus a
+    combining mark compares equal), typography folded, whitespace runs as one space, trimmed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_FOLD)).strip()
+
+
+def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """`text` in NFC, and where each of its characters starts in `text` (None: already NFC, offsets unchanged).
+    Composition happens inside a base character and the marks after it, so each such cluster is composed on its
+    own and keeps its span."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    parts: list[str] = []
+    starts: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (unicodedata.combining(text[j]) or "\u1160" <= text[j] <= "\u11ff"):  # marks, jamo V/T
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        parts.append(piece)
+        starts.extend([i] * len(piece))
+        i = j
+    starts.append(n)
+    return "".join(parts), starts
 
 
 class NormalisedText:
@@ -30,7 +53,8 @@ class NormalisedText:
 
     def __init__(self, original: str) -> None:
         self.original = original
-        folded = original.translate(_FOLD)
+        nfc, self._nfc_starts = _nfc_with_offsets(original)
+        folded = nfc.translate(_FOLD)
         self._norm_at: list[int] = []  # where each whitespace run starts in the normalised text
         self._orig_at: list[int] = []  # ... and in the original
         self._orig_end: list[int] = []
@@ -62,4 +86,7 @@ class NormalisedText:
         at = self.text.find(needle)
         if at < 0:
             return None
-        return self._to_original(at), self._to_original(at + len(needle) - 1) + 1
+        start, end = self._to_original(at), self._to_original(at + len(needle) - 1) + 1
+        if self._nfc_starts is not None:  # offsets so far are in the NFC form of the original
+            start, end = self._nfc_starts[start], self._nfc_starts[end]
+        return start, end

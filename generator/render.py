@@ -58,7 +58,7 @@ SOURCING_TEXT = {
     "observed": "observed or publicly recorded",
 }
 KIND_PLURAL = {"person": "People", "state": "States", "organization": "Organizations", "group": "Groups",
-               "media": "Media", "other": "Other"}
+               "media": "Media", "place": "Places", "other": "Other"}
 
 
 @dataclass(frozen=True)
@@ -302,6 +302,19 @@ def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
     return '<div class="bf-source-text">' + "".join(out) + "</div>"
 
 
+DRAFT_BANNER = ('<div class="bf-draft" markdown>\n**Draft.** `mkdocs serve` shows this briefing; `mkdocs build` '
+                'leaves it out until its file says `draft: false`.\n</div>\n\n')
+
+
+def with_draft_banner(page: str) -> str:
+    """A draft briefing's page (only `mkdocs serve` renders drafts): the banner on top, after the front matter."""
+    if page.startswith("---\n"):
+        end = page.find("\n---\n", 4)
+        if end > 0:
+            return page[: end + 5] + "\n" + DRAFT_BANNER + page[end + 5:]
+    return DRAFT_BANNER + page
+
+
 def _template_error(e: Exception, templates_dir: Path | None) -> BriefingError:
     if isinstance(e, jinja2.TemplateSyntaxError):
         return BriefingError(Location(e.filename or e.name or "template", e.lineno or 0, 1), "",
@@ -368,6 +381,8 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
             render("briefings_year", f"briefings/by-year/{year}.md", year=year, briefings=items)
     for b in corpus.briefings.values():
         render("briefing", f"briefings/{b.id}.md", briefing=b, events=corpus.briefing_events[b.id])
+        if b.draft:
+            pages[f"briefings/{b.id}.md"] = with_draft_banner(pages[f"briefings/{b.id}.md"])
         if b.source_text is not None:
             ctx = PageContext(layout, f"sources/{b.id}.md")
             render("source", f"sources/{b.id}.md", briefing=b, source_html=render_source_html(ctx, b))

@@ -13,6 +13,7 @@ import yaml
 from . import model
 from .dates import VALID_FORMS, DateError, parse_edtf
 from .errors import BriefingError, Location, suggest
+from .placeholders import has_placeholder
 from .reader import CORE_TAGS, NULL_TAG, loc_of, tag_error
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -33,6 +34,7 @@ class Ctx:
     # Records that failed, as (class, values read, extras): their ids still count as defined, so one
     # mistake does not cascade into "unknown id" errors everywhere it is referenced.
     broken: list[tuple[type, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    placeholders: list[tuple[str, Location]] = field(default_factory=list)  # values with a TODO: path, where
     nodes: int = 0
 
     def error(self, node: yaml.Node | None, path: str, message: str, loc: Location | None = None) -> Any:
@@ -87,6 +89,8 @@ class Str(Type):
             hint = ""
             if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and node.flow_style is not True:
                 hint = " (a colon followed by a space starts a key: put the whole text in quotes, or use >-)"
+            elif self.markdown:
+                hint = _link_as_list_hint(node, path)
             return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}{hint}")
         if node.tag == NULL_TAG or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
@@ -96,6 +100,8 @@ class Str(Type):
         locs[key] = loc_of(node, ctx.rel)
         value = self.scalar(node, ctx, path)
         if value is not MISSING:
+            if has_placeholder(value):
+                ctx.placeholders.append((path, locs[key]))
             value = self.convert(value, node, ctx, path)
         if value is not MISSING and self.markdown:
             ctx.markdown.append((path, locs[key], value, node))
@@ -109,6 +115,51 @@ class Str(Type):
         if self.markdown:
             s["description"] = "Markdown; [[id]] or [[id|label]] links to a briefing, actor, event or claim."
         return s
+
+
+def _link_as_list_hint(node: yaml.Node, path: str) -> str:
+    """`place: [[hamadan-air-base]]`: YAML reads an unquoted link as a list in a list."""
+    inner = node.value[0] if isinstance(node, yaml.SequenceNode) and len(node.value) == 1 else None
+    if not (isinstance(inner, yaml.SequenceNode) and len(inner.value) == 1
+            and isinstance(inner.value[0], yaml.ScalarNode)):
+        return ""
+    link = f"'[[{inner.value[0].value}]]'"
+    key = path.rsplit(".", 1)[-1]
+    written = f"- {link}" if key.endswith("]") else f"{key}: {link}"
+    return f" (YAML reads an unquoted [[...]] as a list in a list: quote it: {written})"
+
+
+class Coordinates(Type):
+    """[latitude, longitude] in decimal degrees."""
+
+    doc = "[latitude, longitude] in decimal degrees, e.g. [35.21, 48.65]"
+
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+        locs[key] = loc_of(node, ctx.rel)
+        if not self._check_node(node, ctx, path):
+            return MISSING
+        if not (isinstance(node, yaml.SequenceNode) and len(node.value) == 2
+                and all(isinstance(n, yaml.ScalarNode) for n in node.value)):
+            return ctx.error(node, path, f"must be [latitude, longitude], e.g. [35.21, 48.65], not {_describe(node)}")
+        out = []
+        for i, (n, name, limit) in enumerate(zip(node.value, ("latitude", "longitude"), (90, 180), strict=True)):
+            try:
+                value = float(n.value) if n.style in ("", None) and n.value.strip() else None
+            except ValueError:
+                value = None
+            if value is None or value != value:  # NaN compares unequal to itself
+                return ctx.error(n, f"{path}[{i}]", f"the {name} must be a number in decimal degrees, without "
+                                 f"quotes (e.g. 35.21), not {_describe(n)}")
+            if not -limit <= value <= limit:
+                return ctx.error(n, f"{path}[{i}]", f"the {name} {n.value} is out of range: it lies between "
+                                 f"-{limit} and {limit} (is it [latitude, longitude] in that order?)")
+            out.append(value)
+        return (out[0], out[1])
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "array", "prefixItems": [{"type": "number", "minimum": -90, "maximum": 90},
+                                                 {"type": "number", "minimum": -180, "maximum": 180}],
+                "minItems": 2, "maxItems": 2}
 
 
 class Id(Str):
@@ -404,12 +455,13 @@ class EventItem(Type):
 MD = "Markdown"
 ACTOR = Record(model.Actor, [
     Field("name", Str(), True, "display name, in any script"),
-    Field("kind", Enum(model.ACTOR_KINDS), True, "person | state | organization | group | media | other"),
+    Field("kind", Enum(model.ACTOR_KINDS), True, " | ".join(model.ACTOR_KINDS)),
     Field("title", Str(), False, "office or role, e.g. President of Russia"),
     Field("affiliation", Id("an actor"), False, "another actor's id"),
     Field("aliases", List(Str(), unique=True), False, "other names and spellings, searchable"),
     Field("description", Str(markdown=True), False, MD),
     Field("links", Map(Str(), Url()), False, "label -> URL or identifier, e.g. {wikidata: Q7747}"),
+    Field("coordinates", Coordinates(), False, "for a place: [latitude, longitude] in decimal degrees"),
 ], "An actor profile.")
 ACTORS_FILE = Map(Id(), ACTOR, "The actor registry: actor id -> profile.", key_field="id")
 
@@ -426,7 +478,7 @@ EVENT = Record(model.Event, [
     Field("id", Id(), True, "unique id"),
     Field("date", Date(), True, "EDTF date"),
     Field("title", Str(), True, "what happened, in one line"),
-    Field("place", Str(), False, "free text"),
+    Field("place", Str(markdown=True), False, "free text, or '[[id]]' (quoted) linking to an actor of kind place"),
     Field("actors", List(Id("an actor"), unique=True), False, "actor ids"),
     Field("description", Str(markdown=True), False, MD),
 ], "An event this briefing defines.")
