@@ -162,19 +162,3 @@ def test_the_shipped_project_builds_strictly_with_another_corpus(tmp_path: Path)
     guide = page(site, "writing-briefings/")
     assert guide.root.by_id("start-your-own") is not None
     assert "briefings/alpha-talks/" in site_pages(site)
-
-
-# briefings new ---------------------------------------------------------------------------------------------------
-
-def test_new_warns_when_its_id_is_taken_in_another_folder(tmp_path: Path) -> None:
-    project = init(tmp_path)
-    (project / "seeds" / "article.txt").write_text(SEED, encoding="utf-8")
-    (project / "briefings" / "2024").mkdir()
-    (project / "briefings" / "2024" / "harbour-talks-stall.yml").write_text(BRIEFING, encoding="utf-8")
-    r = briefings_cli("new", "seeds/article.txt", cwd=project)
-    assert r.returncode == 0, output(r)
-    assert "warning: briefings/2024/harbour-talks-stall.yml has the same id, 'harbour-talks-stall'" in r.stderr
-    # With no namesake, no warning.
-    (project / "seeds" / "other.txt").write_text("Other news\n\nText.\n", encoding="utf-8")
-    r = briefings_cli("new", "seeds/other.txt", cwd=project)
-    assert r.returncode == 0 and "warning" not in r.stderr, output(r)
