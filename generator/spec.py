@@ -168,25 +168,44 @@ class Enum(Str):
 
 
 class Url(Str):
-    """A URL (http or https) or a bare identifier such as a Wikidata Q-id."""
+    """A URL (http or https) or, unless `web` is set, a bare identifier such as a Wikidata Q-id."""
 
     expect = "an http(s) URL or an identifier"
-    _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
+    _WEB = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)
     _BAD = re.compile(r"[\s\"<>\\`]")
+    # An identifier has no colon and no `&` (no scheme, no character reference such as `javascript&#58;`).
+    _NOT_IDENTIFIER = re.compile(r"[:&]")
+    _ADDRESS = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|$))", re.IGNORECASE)
+
+    def __init__(self, doc: str = "", web: bool = False) -> None:
+        super().__init__(doc)
+        self.web = web
+        if web:
+            self.expect = "an http(s) URL"
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if self._SCHEME.match(value) and not value.lower().startswith(("http://", "https://")):
-            return ctx.error(node, path, f"'{value[:40]}' is not allowed: links must be http(s) URLs or identifiers")
         bad = self._BAD.search(value)
         if bad:
             return ctx.error(node, path, f"{bad[0]!r} is not allowed in a URL or identifier; percent-encode it "
                              "(a space is %20)")
+        if self._WEB.match(value):
+            return value
+        if self._ADDRESS.match(value):
+            return ctx.error(node, path, f"'{value[:60]}' is a web address without its scheme: add https:// "
+                             "in front")
+        if self.web or self._NOT_IDENTIFIER.search(value):
+            return ctx.error(node, path, f"'{value[:40]}' is not allowed: write {self.expect} (https://...)"
+                             + ("" if self.web else "; an identifier such as Q7747 has no ':' or '&'"))
         return value
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "pattern": r"^[^\s\"<>\\`]+$",
-                "not": {"pattern": r"^(?![Hh][Tt][Tt][Pp][Ss]?:)[A-Za-z][A-Za-z0-9+.-]*:"}}
+        web = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\"<>\\`][^\s\"<>\\`]*$"
+        if self.web:
+            return {"type": "string", "pattern": web}
+        return {"type": "string", "minLength": 1,
+                "anyOf": [{"pattern": web}, {"pattern": r"^[^\s\"<>\\`:&]+$",
+                                              "not": {"pattern": r"^(www\.|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*"
+                                                                 r"\.[A-Za-z]{2,}([/:?#]|$))"}}]}
 
 
 class List(Type):
@@ -384,7 +403,7 @@ SOURCE = Record(model.Source, [
     Field("title", Str(), True, "the article's headline"),
     Field("publication", Id("an actor of kind media"), True, "actor id of the publishing outlet (kind media)"),
     Field("published", Date(), True, "EDTF date of publication"),
-    Field("url", Url(), False, "where the article is online"),
+    Field("url", Url(web=True), False, "where the article is online"),
     Field("text", Str(), False, "path of the full text, from the project root (e.g. seeds/x.txt)"),
 ], "The article summarised.")
 

@@ -214,7 +214,7 @@ def test_all_errors_in_one_run_sorted_by_file_and_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("value", "expect"), [
-    ("javascript:alert(1)", "links must be http(s) URLs or identifiers"),
+    ("javascript:alert(1)", "is not allowed: write an http(s) URL or an identifier"),
     ("'https://example.org/a\" onclick=\"x'", "'\"' is not allowed in a URL"),
     ("'https://example.org/<script>'", "'<' is not allowed in a URL"),
     ("'https://example.org/a b'", "' ' is not allowed in a URL"),
