@@ -103,6 +103,13 @@ def escape_url(url: str) -> str:
     return quote(url.replace("&amp;", "&"), safe=":/?#@!$&'*+,;=%~-._").replace("&", "&amp;")
 
 
+def isolate(markdown: str) -> str:
+    """Inline Markdown of a user's string in a direction isolate (<bdi>), so a right-to-left name or a stray
+    direction mark cannot reorder the text around it. ASCII text has no strong right-to-left letter and no
+    direction character, so it is left as it is."""
+    return markdown if markdown.isascii() else f"<bdi>{markdown}</bdi>"
+
+
 def page_title(text: str) -> str:
     """A page title safe in Material's header and <title>, where MkDocs does not escape it."""
     return " ".join(text.replace("&", "&amp;").replace("<", "‹").replace(">", "›").split())
@@ -110,7 +117,7 @@ def page_title(text: str) -> str:
 
 # What generated pages may contain after Markdown: structure, our classes and ids, no scripts or handlers.
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "a", "abbr", "b", "bdi", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "u", "ul", "time", "nav", "section", "article", "aside", "figure", "figcaption", "cite",

@@ -4,6 +4,7 @@ and describes itself as JSON Schema. `briefings schema` and validation cannot dr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,7 +91,7 @@ class Str(Type):
             return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}{hint}")
         if node.tag == NULL_TAG or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
-        return node.value
+        return _refuse_controls(node, ctx, path) or node.value
 
     def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
         locs[key] = loc_of(node, ctx.rel)
@@ -109,6 +110,30 @@ class Str(Type):
         if self.markdown:
             s["description"] = "Markdown; [[id]] or [[id|label]] links to a briefing, actor, event or claim."
         return s
+
+
+# Control characters (C0 but tab and newline, DEL, C1), the line and paragraph separators (line breaks to
+# YAML: they would break a page's front matter) and the direction overrides, embeddings and isolates (they
+# reverse the text around a name). The marks LRM, RLM and ALM stay allowed: right-to-left text uses them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing: format characters, spaces, and the fillers that look like letters to Unicode.
+_VISIBLE = re.compile("[^\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                      "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+
+
+def _refuse_controls(node: yaml.ScalarNode, ctx: Ctx, path: str) -> Any:
+    """An error for a control or direction character, or a text with nothing visible in it; else None."""
+    bad = _CONTROL.search(node.value)
+    if bad:
+        line = node.value.count("\n", 0, bad.start())
+        col = bad.start() - (node.value.rfind("\n", 0, bad.start()) + 1)
+        name = unicodedata.name(bad[0], "control character")
+        return ctx.error(node, path, f"character U+{ord(bad[0]):04X} ({name}) at character {bad.start() + 1} "
+                         f"{'(line ' + str(line + 1) + ' of the text, column ' + str(col + 1) + ') ' if line else ''}"
+                         "is not allowed: it is invisible and changes how the text around it shows; delete it")
+    if not _VISIBLE.search(node.value):
+        return ctx.error(node, path, "has no visible character (only spaces or invisible ones); write the text")
+    return None
 
 
 class Id(Str):

@@ -1,0 +1,93 @@
+"""What an attack review broke, held shut: ids that clash with the theme's, control and direction characters,
+reading files that should not be published, unbounded inputs, quadratic suggestions, colliding or torn builds,
+and the small ones (see docs/threat-model.md, which names these tests)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from corpuskit import ACTORS, BETA, errors_of, make_project
+from sitekit import mkdocs_build, output, site_pages
+
+# 2. Ids, 3. direction: one hostile build -------------------------------------------------------------------
+
+HEADINGS = ("## __config\n\n> # __search\n\nTitle\n===\n\n- ### __drawer\n\n### deal-held\n\n"
+            "Sub\n---\n\n[dangling](#nowhere) [relative](../x.md) [[vlad]]")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("ids")
+    root = make_project(tmp, {
+        ACTORS: ("  name: Vladimir Test", "  name: __config"),
+        BETA: ("summary: The deal held, says [[vlad]], contradicting [[deal-fell-apart]].",
+               "summary: |\n" + "".join(f"  {line}\n" if line else "\n" for line in HEADINGS.split("\n"))),
+    })
+    text = (root / ACTORS).read_text(encoding="utf-8").replace("  name: Ali Test", "  name: علی تست (Ali)")
+    (root / ACTORS).write_text(text, encoding="utf-8")
+    (root / "docs").mkdir(exist_ok=True)
+    site = tmp / "site"
+    proc = mkdocs_build(root, site, "--strict")
+    assert proc.returncode == 0, output(proc)  # no strict-mode warning from a fragment or relative link either
+    return site
+
+
+def test_user_text_makes_no_heading_and_no_id(hostile_site: Path) -> None:
+    pages = site_pages(hostile_site)
+    assert len(pages) > 10
+    for url, pg in pages.items():
+        ids = Counter(n.get("id") for n in pg.root.iter() if n.get("id"))
+        assert not [i for i, n in ids.items() if n > 1], f"/{url}: an id is used twice: {ids.most_common(3)}"
+        # The theme's own elements are still the ones with its ids.
+        assert pg.root.by_id("__config") is None or pg.root.by_id("__config").tag == "script", url
+    beta = pages["briefings/beta-holds/"]
+    summary = beta.article.text()
+    for shown in ("## __config", "# __search", "### __drawer", "### deal-held", "Title ===", "Sub ---"):
+        assert shown in summary, f"{shown!r} is shown as written"
+    assert not [h for h in beta.article.iter() if re.fullmatch(r"h[1-6]", h.tag) and "__" in h.text()
+                and h.get("id") != "_title"], "no heading from user Markdown"
+    hrefs = [a.get("href") for a in beta.article.find_all("a")]
+    assert "#nowhere" not in hrefs and not [h for h in hrefs if h and h.endswith("x.md")]
+
+
+def test_names_are_direction_isolated(hostile_site: Path) -> None:
+    pg = site_pages(hostile_site)["briefings/beta-holds/"]
+    isolated = [b.text() for b in pg.article.find_all("bdi")]
+    assert "علی تست (Ali)" in isolated, isolated
+    actor = site_pages(hostile_site)["actors/khamenei-test/"]
+    assert actor.article.one("h1").find("bdi") is not None
+
+
+@pytest.mark.parametrize(("yaml_value", "what"), [
+    ('"Vlad\\x7f"', "U+007F"),
+    ('"Vlad\\u0085Test"', "U+0085"),
+    ('"Vlad\\x1b[31m"', "U+001B"),
+    ('"Vladimir \\u202eTset"', "U+202E"),
+    ('"Vladimir \\u2066Test"', "U+2066"),
+    ('"Vlad\\u2028kind: x"', "U+2028"),
+    ('"\\u200b\\u2063\\u200d"', "no visible character"),
+    ('"\\u3164 \\u00ad"', "no visible character"),
+])
+def test_control_direction_and_invisible_characters_are_located_errors(tmp_path: Path, yaml_value: str,
+                                                                        what: str) -> None:
+    root = make_project(tmp_path, {ACTORS: ("  name: Vladimir Test", f"  name: {yaml_value}")})
+    errs = errors_of(root)
+    assert len(errs) == 1 and errs[0].path == "vlad.name" and what in errs[0].message, errs
+    assert errs[0].loc.line > 0
+
+
+@pytest.mark.parametrize("field", ["title: Beta alliance holds", "  attribution: officials in Tehran",
+                                   "summary: The deal held, says [[vlad]], contradicting [[deal-fell-apart]]."])
+def test_every_text_field_refuses_control_characters(tmp_path: Path, field: str) -> None:
+    key, _, value = field.partition(": ")
+    root = make_project(tmp_path, {BETA: (field, f'{key}: "{value}\\u009b"')})
+    errs = errors_of(root)
+    assert len(errs) == 1 and "U+009B" in errs[0].message, errs
+
+
+def test_right_to_left_text_and_joiners_still_pass(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {ACTORS: ("  name: Ali Test", '  name: "سید علی خامنه\u200cای \u200f(Ali)"')})
+    assert errors_of(root) == []
