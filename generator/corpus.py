@@ -313,9 +313,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     return corpus
 
 
-def load_corpus(root: Path, briefings_dir: str = "briefings") -> Corpus:
+def load_corpus(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds") -> Corpus:
     """Read, validate and link a project; raise BriefingsError with every error found."""
-    loaded = load_files(root, briefings_dir)
+    loaded = load_files(root, briefings_dir, seeds)
     corpus, errors = link_corpus(loaded)
     errors = loaded.errors + errors
     if errors:

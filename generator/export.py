@@ -78,14 +78,15 @@ def _prepare_out(out: Path) -> None:
     (out / MARKER).write_text("made by `briefings render`; it replaces this folder on the next run\n")
 
 
-def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_file: str = "mkdocs.yml") -> Path:
+def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_file: str = "mkdocs.yml",
+                seeds: str = "seeds") -> Path:
     root = root.resolve()
     config_path = root / config_file
     config: dict[str, Any] = {}
     if config_path.is_file():
         config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     plugins, ours = _plugin_options(config.get("plugins", ["search"]))
-    corpus = load_corpus(root, ours.get("briefings", briefings_dir))
+    corpus = load_corpus(root, ours.get("briefings", briefings_dir), ours.get("seeds", seeds))
     options = SiteOptions(site_name=config.get("site_name", "Briefings"),
                           site_description=config.get("site_description", ""),
                           use_directory_urls=config.get("use_directory_urls", True),

@@ -74,7 +74,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               actor_split_threshold=self.config.actor_split_threshold)
         key = str(root)
         try:
-            self.corpus = load_corpus(root, self.config.briefings)
+            self.corpus = load_corpus(root, self.config.briefings, self.config.seeds)
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}

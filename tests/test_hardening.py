@@ -4,13 +4,14 @@ and the small ones (see docs/threat-model.md, which names these tests)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from corpuskit import ACTORS, BETA, errors_of, make_project
-from sitekit import mkdocs_build, output, site_pages
+from sitekit import briefings_cli, mkdocs_build, output, site_pages
 
 # 2. Ids, 3. direction: one hostile build -------------------------------------------------------------------
 
@@ -91,3 +92,86 @@ def test_every_text_field_refuses_control_characters(tmp_path: Path, field: str)
 def test_right_to_left_text_and_joiners_still_pass(tmp_path: Path) -> None:
     root = make_project(tmp_path, {ACTORS: ("  name: Ali Test", '  name: "سید علی خامنه\u200cای \u200f(Ali)"')})
     assert errors_of(root) == []
+
+
+# 4. Reading what should not be published ------------------------------------------------------------------
+
+def _source_errors(root: Path, text_path: str, seeds: str = "seeds") -> list[str]:
+    beta = root / BETA
+    beta.write_text(beta.read_text(encoding="utf-8").replace("  text: seeds/beta.txt", f"  text: {text_path}"),
+                    encoding="utf-8")
+    from generator.corpus import load_corpus
+    from generator.errors import BriefingsError
+    try:
+        load_corpus(root, seeds=seeds)
+    except BriefingsError as e:
+        return [f"{err.path}: {err.message}" for err in e.errors]
+    return []
+
+
+@pytest.mark.parametrize("text_path", [".git/config", ".env", "seeds/../.env", "seeds/.draft.txt",
+                                       "seeds/.old/beta.txt", "seeds/link-to-git.txt"])
+def test_hidden_files_are_never_read(tmp_path: Path, text_path: str) -> None:
+    root = make_project(tmp_path)
+    secret = "the deal held for weeks, according to officials in Tehran; token=ghp_SECRET"
+    for hidden in (".git/config", ".env", "seeds/.draft.txt", "seeds/.old/beta.txt"):
+        (root / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (root / hidden).write_text(secret)
+    (root / "seeds" / "link-to-git.txt").symlink_to(root / ".git" / "config")
+    errs = _source_errors(root, text_path, seeds=".")  # even with the whole project allowed
+    assert any(e.startswith("source.text: ") and "hidden" in e for e in errs), errs
+
+
+def test_source_texts_come_from_the_seeds_folder(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "beta.txt").write_text((root / "seeds" / "beta.txt").read_text())
+    errs = _source_errors(root, "docs/beta.txt")
+    assert any("not in the seeds folder 'seeds'" in e for e in errs), errs
+    assert _source_errors(root, "docs/beta.txt", seeds=".") == []
+
+
+def test_links_out_loops_and_special_files_are_located_errors(tmp_path: Path) -> None:
+    for n, (text_path, expect) in enumerate((("seeds/loop.txt", "loop of symbolic links"),
+                                             ("seeds/zero.txt", "outside the project"),
+                                             ("seeds/pipe.txt", "not a regular file"),
+                                             ("seeds", "not a regular file"),
+                                             ("/etc/hostname", "outside the project"),
+                                             ("seeds/dangling.txt", "symbolic link to a missing file"))):
+        root = make_project(tmp_path / str(n))
+        (root / "seeds" / "loop.txt").symlink_to(root / "seeds" / "loop.txt")
+        (root / "seeds" / "zero.txt").symlink_to("/dev/zero")
+        (root / "seeds" / "dangling.txt").symlink_to(root / "seeds" / "gone.txt")
+        os.mkfifo(root / "seeds" / "pipe.txt")
+        errs = _source_errors(root, text_path)
+        assert any(e.startswith("source.text: ") and expect in e for e in errs), (text_path, errs)
+    # Briefing files and the registry: a link out of the project is refused, not read.
+    root = make_project(tmp_path / "links")
+    outside = tmp_path / "outside.yml"
+    outside.write_text("gazette: {name: Leaked, kind: media}\n")
+    (root / "briefings" / "leak.yml").symlink_to(outside)
+    (root / ACTORS).unlink()
+    (root / ACTORS).symlink_to(outside)
+    msgs = [str(e) for e in errors_of(root)]
+    assert any("briefings/leak.yml: this briefing file is outside the project" in m for m in msgs), msgs
+    assert any("briefings/actors.yml: the actor registry is outside the project" in m for m in msgs), msgs
+    assert not any("Leaked" in m for m in msgs)
+
+
+def test_hidden_briefing_folders_are_skipped(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "briefings" / ".trash").mkdir()
+    (root / "briefings" / ".trash" / "old.yml").write_text("not: [a briefing")
+    (root / "briefings" / ".#beta-holds.yml").symlink_to("nobody@host.1234")  # an editor's lock file
+    assert errors_of(root) == []
+
+
+def test_a_symlink_loop_is_not_a_traceback(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "seeds" / "a.txt").symlink_to(root / "seeds" / "b.txt")
+    (root / "seeds" / "b.txt").symlink_to(root / "seeds" / "a.txt")
+    beta = root / BETA
+    beta.write_text(beta.read_text().replace("seeds/beta.txt", "seeds/a.txt"))
+    proc = briefings_cli("check", "--root", str(root), cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, output(proc)
+    assert "briefings/beta-holds.yml:" in proc.stderr and "loop of symbolic links" in proc.stderr
