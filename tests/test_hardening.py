@@ -175,3 +175,62 @@ def test_a_symlink_loop_is_not_a_traceback(tmp_path: Path) -> None:
     proc = briefings_cli("check", "--root", str(root), cwd=root)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, output(proc)
     assert "briefings/beta-holds.yml:" in proc.stderr and "loop of symbolic links" in proc.stderr
+
+
+# 5. Unbounded source texts -------------------------------------------------------------------------------
+
+def test_a_source_text_over_the_limit_is_a_located_error(tmp_path: Path) -> None:
+    from generator.loader import MAX_SOURCE_BYTES
+    root = make_project(tmp_path)
+    with (root / "seeds" / "beta.txt").open("a") as f:
+        f.write("x" * MAX_SOURCE_BYTES)
+    errs = errors_of(root)
+    assert len(errs) == 1 and errs[0].path == "source.text" and "the limit is 5,000,000" in errs[0].message
+
+
+@pytest.mark.parametrize("unit", ["a\n", "word  ", "w\u2019s\t \n"])
+def test_quote_normalisation_is_light_in_memory(unit: str) -> None:
+    import tracemalloc
+
+    from generator.quotes import NormalisedText
+    text = unit * (200_000 // len(unit)) + "the quoted\n  words \u2014 here"
+    tracemalloc.start()
+    try:
+        normalised = NormalisedText(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Before: three Python lists and a string per whitespace run, some 60 bytes a character of such text.
+    assert peak < 14 * len(text), f"{peak / len(text):.1f} bytes a character"
+    start, end = normalised.find('the quoted words - here')  # still mapped back exactly
+    assert text[start:end] == "the quoted\n  words \u2014 here"
+
+
+# 6. Bounded "did you mean" ---------------------------------------------------------------------------------
+
+def test_suggestions_compare_a_bounded_number_of_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import difflib
+
+    from generator.errors import MAX_COMPARED
+    n = 600
+    claims = "".join(f"  - id: c{i}-talks-2015-11-{i % 28 + 1:02d}\n    text: T.\n    by: vlad\n"
+                     f"    sourcing: named\n    supports: [c{i}-talk-2015-11-{i % 28 + 1:02d}]\n" for i in range(n))
+    root = make_project(tmp_path)
+    beta = root / BETA
+    text = beta.read_text(encoding="utf-8")
+    beta.write_text(text[:text.index("relations:")].replace("claims:\n", "claims:\n" + claims, 1), encoding="utf-8")
+    compared = 0
+    real = difflib.SequenceMatcher.set_seq1
+
+    def counting(self: difflib.SequenceMatcher, a: str) -> None:
+        nonlocal compared
+        compared += 1
+        real(self, a)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", counting)
+    errs = [e for e in errors_of(root) if "unknown claim" in e.message]
+    assert len(errs) == n
+    # Before: every unknown id against every claim id, n * n comparisons.
+    assert compared <= n * (MAX_COMPARED + 1), compared  # + 1: the matcher set up once per call
+    assert all(f"did you mean 'c{i}-talks-2015-11-{i % 28 + 1:02d}'" in errs[i].message for i in (0, 77, n - 1)), \
+        errs[77].message
