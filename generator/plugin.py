@@ -4,7 +4,9 @@ sanitizes their HTML, and watches briefings, templates and seeds under `mkdocs s
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import shutil
 import sys
 import time
@@ -113,6 +115,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                   "fixed", file=sys.stderr)
             self.corpus, good = _LAST_GOOD[key]
             self.pages = {path: _with_banner(text, e) if path.endswith(".md") else text for path, text in good.items()}
+        if _SESSION.get("command") == "serve" and config.strict:  # see _serve_despite_warnings
+            self.warnings.reset()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         css = "stylesheets/briefings.css"
         if css in self.pages and css not in config.extra_css:
             config.extra_css.append(css)
@@ -145,7 +150,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         staging = prepare_staging(final)
         self.final_dir = final
         config.site_dir = str(staging)
-        self.warnings.count = 0
+        self.warnings.reset()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -177,6 +182,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if _SESSION.get("command") == "serve" and config.strict:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            if self.warnings.count:
+                _serve_despite_warnings(Path(config.site_dir), self.warnings)
         if self.final_dir is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if not (config.strict and self.warnings.count):  # strict mode aborts right after this event
@@ -227,11 +236,40 @@ def _with_banner(page: str, error: BriefingsError) -> str:
 
 
 class _WarningCounter(logging.Handler):
-    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted."""
+    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted; keeps the first
+    few for the stale-preview banner."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
+        self.reset()
+
+    def reset(self) -> None:
         self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
+        if len(self.messages) < 50:
+            self.messages.append(record.getMessage())
+
+
+_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
+
+
+def _serve_despite_warnings(site: Path, warnings: _WarningCounter) -> None:
+    """Under `mkdocs serve`, a strict build aborted on warnings leaves every request waiting (the live-reload
+    server serves nothing until a build succeeds). So the build is kept, each page marked with the warnings on
+    top, and MkDocs' strict count is cleared; `mkdocs build --strict` still refuses it."""
+    for handler in logging.getLogger("mkdocs").handlers:
+        if isinstance(getattr(handler, "counts", None), dict):  # MkDocs' strict-mode CountHandler
+            handler.counts.clear()  # type: ignore[attr-defined]
+    print(f"WARNING -  briefings: strict mode would abort this build on the {warnings.count} warning(s) above; "
+          "serving it anyway, each page marked, until they are fixed", file=sys.stderr)
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in warnings.messages)
+    banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {warnings.count} '
+              f"warning(s).</strong> Fix them and it rebuilds.</p><ul>{items}</ul></div>")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        m = _ARTICLE.search(text)
+        if m:
+            page.write_text(text[:m.end()] + banner + text[m.end():], encoding="utf-8")
