@@ -97,8 +97,12 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     out = out.resolve()
     if out == root or root.is_relative_to(out):
         raise SystemExit("briefings render: --out must not be the project folder or contain it")
-    _prepare_out(out)
     docs_src = root / config.get("docs_dir", "docs")
+    for inside in (docs_src.resolve(), *(root / ours.get(k, k) for k in ("briefings", "seeds", "templates"))):
+        if out.is_relative_to(inside.resolve()):  # it would be copied into itself, or read as input next time
+            raise SystemExit(f"briefings render: --out must not be inside {inside}; choose a folder outside it "
+                             f"(e.g. {root.name}-export next to the project, or export/ in it)")
+    _prepare_out(out)
     docs_out = out / "docs"
     if docs_src.is_dir():
         shutil.copytree(docs_src, docs_out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -65,18 +66,31 @@ def render_skeleton(text_path: str, title: str, bid: str, schema: str) -> str:
 
 
 def new_briefing(source: Path, root: Path, briefings_dir: str = "briefings") -> Path:
-    """Write the skeleton; refuse to overwrite. Returns the new file's path."""
+    """Write the skeleton; refuse to overwrite, and to write through a symbolic link. Returns the new file's
+    path. The source must be a regular text file of the project (not a device, a pipe, or a link out)."""
+    from .loader import MAX_SOURCE_BYTES, refuse_to_read
+
+    root = root.resolve()
+    source = source if source.is_absolute() else Path.cwd() / source
+    why = refuse_to_read(source, root, MAX_SOURCE_BYTES)
+    if why:
+        hint = "; copy it into seeds/ first" if "outside the project" in why else ""
+        raise ValueError(f"{source} {why}{hint}")
     text = source.read_text(encoding="utf-8")
     first = next((line.strip() for line in text.splitlines() if line.strip()), source.stem)
     bid = slugify(first)
     target = root / briefings_dir / f"{bid}.yml"
+    if target.is_symlink():
+        raise FileExistsError(f"{target} is a symbolic link; not written through (delete it first)")
     if target.exists():
         raise FileExistsError(f"{target} exists already; not overwritten (rename or delete it first)")
-    try:
-        text_path = source.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise ValueError(f"{source} is outside the project; copy it into seeds/ first") from None
+    text_path = Path(os.path.normpath(source)).relative_to(root).as_posix()
     target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(root):
+        raise ValueError(f"{target.parent} leads outside the project (a symbolic link); not written")
     schema = "../" * len(target.relative_to(root).parts[:-1]) + "schema/briefing.schema.json"
-    target.write_text(render_skeleton(text_path, first, bid, schema), encoding="utf-8")
+    # O_EXCL | O_NOFOLLOW: never through a link, never over a file that appeared meanwhile.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(render_skeleton(text_path, first, bid, schema))
     return target

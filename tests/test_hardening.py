@@ -234,3 +234,48 @@ def test_suggestions_compare_a_bounded_number_of_ids(tmp_path: Path, monkeypatch
     assert compared <= n * (MAX_COMPARED + 1), compared  # + 1: the matcher set up once per call
     assert all(f"did you mean 'c{i}-talks-2015-11-{i % 28 + 1:02d}'" in errs[i].message for i in (0, 77, n - 1)), \
         errs[77].message
+
+
+# 10. Small ones: render --out inside docs/, `new` on devices, pipes and links -------------------------------------
+
+@pytest.mark.parametrize("out", ["docs/export", "docs", "seeds/out", "briefings/x"])
+def test_render_out_inside_an_input_folder_is_refused(tmp_path: Path, out: str) -> None:
+    root = make_project(tmp_path)
+    (root / "docs").mkdir(exist_ok=True)
+    (root / "docs" / "guide.md").write_text("# Guide\n")
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    proc = briefings_cli("render", "--out", out, cwd=root)
+    assert proc.returncode != 0 and "must not be inside" in proc.stderr and "Traceback" not in proc.stderr, \
+        output(proc)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before, "nothing written"
+
+
+def test_render_out_inside_the_project_but_outside_docs_still_works(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "docs").mkdir(exist_ok=True)
+    proc = briefings_cli("render", "--out", "export", cwd=root)
+    assert proc.returncode == 0, output(proc)
+    assert not (root / "export" / "docs" / "export").exists()
+
+
+@pytest.mark.parametrize(("source", "expect"), [("/dev/zero", "outside the project"),
+                                                ("seeds/pipe.txt", "not a regular file"),
+                                                ("seeds/zero.txt", "outside the project"),
+                                                (".env", "hidden")])
+def test_new_reads_only_regular_project_files(tmp_path: Path, source: str, expect: str) -> None:
+    root = make_project(tmp_path)
+    os.mkfifo(root / "seeds" / "pipe.txt")
+    (root / "seeds" / "zero.txt").symlink_to("/dev/zero")
+    (root / ".env").write_text("TOKEN=secret\n")
+    proc = briefings_cli("new", source, cwd=root)  # would read forever, or hang, before
+    assert proc.returncode == 1 and expect in proc.stderr and "Traceback" not in proc.stderr, output(proc)
+
+
+def test_new_does_not_write_through_a_link(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "seeds" / "gamma.txt").write_text("Gamma talks\n\nBody.\n")
+    outside = tmp_path / "outside.yml"
+    (root / "briefings" / "gamma-talks.yml").symlink_to(outside)  # dangling: its target does not exist yet
+    proc = briefings_cli("new", "seeds/gamma.txt", cwd=root)
+    assert proc.returncode == 1 and "symbolic link" in proc.stderr, output(proc)
+    assert not outside.exists()
