@@ -3,7 +3,9 @@ link schemes in user Markdown, and the allow-list HTML sanitizer applied to gene
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from urllib.parse import quote
 
 import nh3
@@ -20,10 +22,62 @@ def escape_md(text: str) -> str:
 # User Markdown is made inert by construction, not by spotting what is dangerous: everything that is not
 # recognised here as code or as a plain http(s)/mailto link is escaped to text. Where this recogniser and
 # Markdown disagree, the result is text shown with its marks (never raw HTML, a heading or a link).
-# Code: a fence at a line start, or a backtick span inside one paragraph (Markdown ends spans at a blank line).
-_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<block>.*?)^(?P=fence)[ \t]*$"
-                   r"|(?P<ticks>`+)(?!`)(?P<span>(?:(?!\n[ \t]*\n)[^`]|(?!(?P=ticks))`+)+?)(?<!`)(?P=ticks)(?!`)",
-                   re.MULTILINE | re.DOTALL)
+# Code: a fence at a line start up to the next line that is the same fence, or a backtick run up to the next
+# run of the same length in the same paragraph (Markdown ends spans at a blank line). Found by a scan that pairs
+# runs through an index, not by a backtracking regex, so hostile backtick runs cost linear time.
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[^\n]*\n", re.MULTILINE)
+_FENCE_CLOSE = re.compile(r"^(`{3,}|~{3,})[ \t]*$", re.MULTILINE)
+_TICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _code_regions(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, code, is_block) of every code region, in order."""
+    closers: dict[str, list[int]] = {}
+    for m in _FENCE_CLOSE.finditer(text):
+        closers.setdefault(m[1], []).append(m.start())
+    fences, at = [], 0
+    for m in _FENCE_OPEN.finditer(text):
+        if m.start() < at:
+            continue
+        ends = closers.get(m[1], [])
+        k = bisect_left(ends, m.end())
+        if k < len(ends):
+            close = _FENCE_CLOSE.match(text, ends[k])
+            assert close is not None
+            fences.append((m.start(), close.end(), text[m.end():ends[k]], True))
+            at = close.end()
+    out, at = [], 0
+    for start, end, code, block in [*fences, (len(text), len(text), "", False)]:
+        out.extend(_code_spans(text, at, start))
+        if start < len(text):
+            out.append((start, end, code, block))
+        at = end
+    return out
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, bool]]:
+    out = []
+    bounds = [start, *(m.start() for m in _BLANK_LINE.finditer(text, start, end)), end]
+    for a, b in itertools.pairwise(bounds):
+        runs = [(m.start(), m.end()) for m in _TICKS.finditer(text, a, b)]
+        by_len: dict[int, list[int]] = {}
+        for n, (s, e) in enumerate(runs):
+            by_len.setdefault(e - s, []).append(n)
+        n = 0
+        while n < len(runs):
+            s, e = runs[n]
+            same = by_len[e - s]
+            k = bisect_right(same, n)
+            if k < len(same):
+                close = same[k]
+                out.append((s, runs[close][1], text[e:runs[close][0]], False))
+                n = close + 1
+            else:
+                n += 1
+    return out
+
+
 # A link as `[label](target)`: no brackets in the label, no spaces, parentheses or angle brackets in the target.
 _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*([^\s()<>\[\]]+)\s*\)")
 _SAFE_TARGET = re.compile(r"(?:https?://[^/?#\s]|mailto:[^\s])", re.IGNORECASE)
@@ -36,10 +90,10 @@ def neutralise_md(text: str) -> str:
     """User Markdown with no raw HTML, attribute lists, headings, images, or links other than http(s) and
     mailto (those keep their label, as text); emphasis, lists, paragraphs and code kept."""
     out, at = [], 0
-    for m in _CODE.finditer(text):
-        out.append(_neutralise_prose(text[at:m.start()]))
-        out.append(_code_html(m["block"], block=True) if m["fence"] else _code_html(m["span"], block=False))
-        at = m.end()
+    for start, end, code, block in _code_regions(text):
+        out.append(_neutralise_prose(text[at:start]))
+        out.append(_code_html(code, block))
+        at = end
     out.append(_neutralise_prose(text[at:]))
     return "".join(out)
 
