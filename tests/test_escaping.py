@@ -98,7 +98,13 @@ TOKENS = ["`", "``", "```", "~~~", "\n", "\n\n", " ", "    ", "\t", "<", ">", "<
           "javascript:", "JaVaScRiPt:", "java\tscript:", "data:", "vbscript:", "http://", "https://e.org/",
           "mailto:", "//evil.example", "#frag", "img", "script", "svg", "iframe", "div markdown", "src=x",
           "onerror=alert(1)", "onclick", "alert(1)", "a", "b", "> ", "- ", "1. ", "text", "<!--", "-->", "<?", "<!"]
-markdown_input = st.lists(st.sampled_from(TOKENS) | st.text(max_size=3), max_size=40).map("".join)
+# Whole payloads too, so that few draws put one inside a construct (a code span across a blank line, a list).
+PAYLOADS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "[x](javascript:alert(1))",
+            "[r]: javascript:alert(1)", "[x][r]", "[r]", "[a [b] c](javascript:alert(1))", "![i](data:x)",
+            "[x](javascript&#58;alert(1))", "<https://e.org>", "`x\n\n", "\n\n`", "\n> ", "\n- ", "\n```\n",
+            "\n~~~\n", "{: #__config }", "<div markdown>"]
+markdown_input = st.lists(st.sampled_from(TOKENS) | st.sampled_from(PAYLOADS) | st.text(max_size=3),
+                          max_size=40).map("".join)
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
