@@ -117,6 +117,8 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
         loaded.errors.append(BriefingError(Location(rel), "",
                                            f"file name '{path.name}' does not give a valid briefing id: "
                                            f"{spec.ID_HELP}"))
+    elif bid in spec.RESERVED_IDS:
+        loaded.errors.append(BriefingError(Location(rel), "", "file name: " + spec.RESERVED_HELP.format(id=bid)))
     ctx = spec.Ctx(rel)
     briefing = spec.BRIEFING.parse_record(node, ctx, "", id=bid)
     _collect(ctx, loaded, bid)

@@ -20,6 +20,10 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 ID_HELP = ("an id is 1-64 lowercase ASCII letters, digits and hyphens, starting with a letter or digit "
            "(e.g. 'putin', 'vienna-talks-2015-11-14')")
+# Ids that name our own pages (actors/index.md is the actor index): an actor or briefing by that id would
+# silently replace it.
+RESERVED_IDS = frozenset({"index"})
+RESERVED_HELP = "'{id}' is reserved (it names the index pages); choose another id"
 MAX_NODES = 200_000  # per file: an alias bomb stops here instead of exploding
 MISSING: Any = object()
 
@@ -148,6 +152,8 @@ class Id(Str):
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if not ID_RE.match(value):
             return ctx.error(node, path, f"'{value}' is not a valid id: {ID_HELP}")
+        if value in RESERVED_IDS and not self.to:
+            return ctx.error(node, path, RESERVED_HELP.format(id=value))
         return value
 
     def schema(self) -> dict[str, Any]:

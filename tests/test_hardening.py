@@ -279,3 +279,13 @@ def test_new_does_not_write_through_a_link(tmp_path: Path) -> None:
     proc = briefings_cli("new", "seeds/gamma.txt", cwd=root)
     assert proc.returncode == 1 and "symbolic link" in proc.stderr, output(proc)
     assert not outside.exists()
+
+
+def test_an_id_cannot_take_the_place_of_an_index_page(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {ACTORS: ("gazette:", "index:")})
+    errs = errors_of(root)
+    assert any(e.path == "index" and "'index' is reserved" in e.message for e in errs), errs
+    root = make_project(tmp_path / "2")
+    (root / BETA).rename(root / "briefings" / "index.yml")
+    errs = errors_of(root)
+    assert any(e.loc.file == "briefings/index.yml" and "'index' is reserved" in e.message for e in errs), errs
