@@ -120,9 +120,14 @@ class Str(Type):
 # YAML: they would break a page's front matter) and the direction overrides, embeddings and isolates (they
 # reverse the text around a name). The marks LRM, RLM and ALM stay allowed: right-to-left text uses them.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# Characters that show nothing: format characters, spaces, and the fillers that look like letters to Unicode.
-_VISIBLE = re.compile("[^\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                      "\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff]")
+# Letters that show nothing (Hangul fillers, the braille blank); marks, separators, controls and format
+# characters (zero-width, direction, tags) show nothing on their own either.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(text: str) -> bool:
+    """Whether any character shows (stops at the first, so a name costs a character or two)."""
+    return any(unicodedata.category(c)[0] not in "MZC" and c not in _BLANK_LETTERS for c in text)
 
 
 def _refuse_controls(node: yaml.ScalarNode, ctx: Ctx, path: str) -> Any:
@@ -135,7 +140,7 @@ def _refuse_controls(node: yaml.ScalarNode, ctx: Ctx, path: str) -> Any:
         return ctx.error(node, path, f"character U+{ord(bad[0]):04X} ({name}) at character {bad.start() + 1} "
                          f"{'(line ' + str(line + 1) + ' of the text, column ' + str(col + 1) + ') ' if line else ''}"
                          "is not allowed: it is invisible and changes how the text around it shows; delete it")
-    if not _VISIBLE.search(node.value):
+    if not _visible(node.value):
         return ctx.error(node, path, "has no visible character (only spaces or invisible ones); write the text")
     return None
 

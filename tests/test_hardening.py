@@ -71,6 +71,7 @@ def test_names_are_direction_isolated(hostile_site: Path) -> None:
     ('"Vlad\\u2028kind: x"', "U+2028"),
     ('"\\u200b\\u2063\\u200d"', "no visible character"),
     ('"\\u3164 \\u00ad"', "no visible character"),
+    ('"\\u0301\\u20dd\\U000e0041"', "no visible character"),  # combining marks and a tag character
 ])
 def test_control_direction_and_invisible_characters_are_located_errors(tmp_path: Path, yaml_value: str,
                                                                         what: str) -> None:
