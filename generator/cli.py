@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     except BriefingsError as e:
         print(e.report(), file=sys.stderr)
         return 1
+    except OSError as e:  # disk full, read-only folder: said plainly, no traceback
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"briefings {args.command}: {e.strerror or e}{where}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

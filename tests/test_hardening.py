@@ -290,3 +290,12 @@ def test_an_id_cannot_take_the_place_of_an_index_page(tmp_path: Path) -> None:
     (root / BETA).rename(root / "briefings" / "index.yml")
     errs = errors_of(root)
     assert any(e.loc.file == "briefings/index.yml" and "'index' is reserved" in e.message for e in errs), errs
+
+
+def test_render_that_cannot_write_is_a_clear_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    (root / "docs").mkdir(exist_ok=True)
+    (tmp_path / "out").symlink_to("/dev/full")  # not a folder: making the output folder fails
+    proc = briefings_cli("render", "--out", str(tmp_path / "out" / "x"), cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and "briefings render:" in proc.stderr, \
+        output(proc)
