@@ -13,7 +13,7 @@ from .errors import BriefingsError
 def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .corpus import check_corpus
 
-    return check_corpus(Path(args.root), args.briefings)  # drafts too, and what a build would refuse
+    return check_corpus(Path(args.root), args.briefings, args.seeds)  # drafts too, and what a build would refuse
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -60,7 +60,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from .export import export_site
 
-    out = export_site(Path(args.root), Path(args.out), briefings_dir=args.briefings)
+    out = export_site(Path(args.root), Path(args.out), briefings_dir=args.briefings, seeds=args.seeds)
     print(f"wrote {out}; build it with `mkdocs build -f {out / 'mkdocs.yml'}` or any engine that reads mkdocs.yml")
     return 0
 
@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--root", default=".", help="project root (holds briefings/ and seeds/); default: .")
         sp.add_argument("--briefings", default="briefings", help="briefings folder under the root")
+        sp.add_argument("--seeds", default="seeds", help="folder of source texts under the root (source.text is "
+                        "read only from there; '.' for the whole project, dot-folders excepted)")
 
     sp = sub.add_parser("check", help="validate every file; print all errors (exit 1) or a summary (exit 0)")
     common(sp)
@@ -150,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BriefingsError as e:
         print(e.report(), file=sys.stderr)
+        return 1
+    except OSError as e:  # disk full, read-only folder: said plainly, no traceback
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"briefings {args.command}: {e.strerror or e}{where}", file=sys.stderr)
         return 1
 
 

@@ -405,11 +405,12 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     return corpus
 
 
-def load_corpus(root: Path, briefings_dir: str = "briefings", *, include_drafts: bool = True) -> Corpus:
+def load_corpus(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds", *,
+                include_drafts: bool = True) -> Corpus:
     """Read, validate and link a project; raise BriefingsError with every error found. Without drafts (what a
     build publishes), draft briefings are left out with their own errors, and a reference to anything they
-    define is an error naming the draft."""
-    loaded = load_files(root, briefings_dir)
+    define is an error naming the draft. Source texts are read from the `seeds` folder."""
+    loaded = load_files(root, briefings_dir, seeds)
     if include_drafts:
         corpus, errors = link_corpus(loaded)
         errors = loaded.errors + errors
@@ -420,10 +421,10 @@ def load_corpus(root: Path, briefings_dir: str = "briefings", *, include_drafts:
     return corpus
 
 
-def check_corpus(root: Path, briefings_dir: str = "briefings") -> Corpus:
+def check_corpus(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds") -> Corpus:
     """What `briefings check` reports: every file checked, drafts included, and the errors a build (which leaves
     the drafts out) would add. Returns the whole corpus, drafts included."""
-    loaded = load_files(root, briefings_dir)
+    loaded = load_files(root, briefings_dir, seeds)
     corpus, errors = link_corpus(loaded)
     errors = loaded.errors + errors
     if any(b.draft for b in loaded.briefings):

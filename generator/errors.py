@@ -53,8 +53,58 @@ class BriefingsError(Exception):
 
 
 def suggest(name: str, known: Iterable[str]) -> str:
-    """' (did you mean 'putin'?)' for the nearest known ids, or ''."""
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    """' (did you mean 'putin'?)' for the nearest known ids, or ''.
+
+    Bounded whatever the corpus: difflib compares `name` with at most MAX_COMPARED ids, those sharing the most
+    trigrams with it (an index built once per collection of ids), so a run with thousands of unknown ids stays
+    linear instead of comparing each with every id."""
+    close = difflib.get_close_matches(name, _candidates(name, known), n=3, cutoff=0.6)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+
+
+MAX_COMPARED = 40  # ids difflib compares with one unknown name
+_COMMON = 400  # a trigram in more ids than this says little about which is meant, and costs a long scan
+_INDEXES: list[tuple[object, int, _TrigramIndex]] = []  # the last few collections' indexes, newest last
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"^{text}$"
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+class _TrigramIndex:
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.postings: dict[str, list[int]] = {}
+        for n, id in enumerate(ids):
+            for t in _trigrams(id):
+                self.postings.setdefault(t, []).append(n)
+
+    def candidates(self, name: str) -> list[str]:
+        shared: dict[int, int] = {}
+        for t in _trigrams(name):
+            posting = self.postings.get(t, ())
+            if len(posting) > _COMMON:
+                continue
+            for n in posting:
+                shared[n] = shared.get(n, 0) + 1
+        best = sorted(shared, key=lambda n: (-shared[n], n))[:MAX_COMPARED]
+        return [self.ids[n] for n in best]
+
+
+def _candidates(name: str, known: Iterable[str]) -> list[str]:
+    """At most MAX_COMPARED of the known ids, the likeliest matches first."""
+    if isinstance(known, list | tuple | dict | set | frozenset):
+        if len(known) <= MAX_COMPARED:
+            return list(known)
+        for obj, size, index in _INDEXES:  # the same collection asked again: reuse its index
+            if obj is known and size == len(known):
+                return index.candidates(name)
+        index = _TrigramIndex(list(known))
+        _INDEXES.append((known, len(known), index))
+        del _INDEXES[:-4]
+        return index.candidates(name)
+    ids = list(known)
+    return ids if len(ids) <= MAX_COMPARED else _TrigramIndex(ids).candidates(name)

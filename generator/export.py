@@ -78,14 +78,15 @@ def _prepare_out(out: Path) -> None:
     (out / MARKER).write_text("made by `briefings render`; it replaces this folder on the next run\n")
 
 
-def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_file: str = "mkdocs.yml") -> Path:
+def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_file: str = "mkdocs.yml",
+                seeds: str = "seeds") -> Path:
     root = root.resolve()
     config_path = root / config_file
     config: dict[str, Any] = {}
     if config_path.is_file():
         config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     plugins, ours = _plugin_options(config.get("plugins", ["search"]))
-    corpus = load_corpus(root, ours.get("briefings", briefings_dir), include_drafts=False)
+    corpus = load_corpus(root, ours.get("briefings", briefings_dir), ours.get("seeds", seeds), include_drafts=False)
     options = SiteOptions(site_name=config.get("site_name", "Briefings"),
                           site_description=config.get("site_description", ""),
                           use_directory_urls=config.get("use_directory_urls", True),
@@ -96,8 +97,12 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     out = out.resolve()
     if out == root or root.is_relative_to(out):
         raise SystemExit("briefings render: --out must not be the project folder or contain it")
-    _prepare_out(out)
     docs_src = root / config.get("docs_dir", "docs")
+    for inside in (docs_src.resolve(), *(root / ours.get(k, k) for k in ("briefings", "seeds", "templates"))):
+        if out.is_relative_to(inside.resolve()):  # it would be copied into itself, or read as input next time
+            raise SystemExit(f"briefings render: --out must not be inside {inside}; choose a folder outside it "
+                             f"(e.g. {root.name}-export next to the project, or export/ in it)")
+    _prepare_out(out)
     docs_out = out / "docs"
     if docs_src.is_dir():
         shutil.copytree(docs_src, docs_out)

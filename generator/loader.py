@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ class Loaded:
     markdown: list[tuple[str, Location, str]] = field(default_factory=list)
     errors: list[BriefingError] = field(default_factory=list)
     broken: dict[str, str] = field(default_factory=dict)  # id -> kind, of records that failed to load
+    seeds: str = "seeds"  # the folder source texts are read from (the plugin's `seeds` option)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -56,9 +59,13 @@ def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
 
 def load_actors(path: Path, root: Path, loaded: Loaded) -> None:
     rel = _rel(path, root)
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         loaded.errors.append(BriefingError(Location(rel), "", "the actor registry is missing; create it with "
                                            "one entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
+        return
+    why = refuse_to_read(path, root)
+    if why:
+        loaded.errors.append(BriefingError(Location(rel), "", f"the actor registry {why}"))
         return
     node, errors = read_yaml(path, rel)
     loaded.errors.extend(errors)
@@ -93,6 +100,11 @@ def _guess_ids(path: Path, loaded: Loaded) -> None:
 
 def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
     rel = _rel(path, root)
+    why = refuse_to_read(path, root)
+    if why:
+        loaded.errors.append(BriefingError(Location(rel), "", f"this briefing file {why}"))
+        loaded.broken.setdefault(path.stem, "briefing")
+        return
     node, errors = read_yaml(path, rel)
     loaded.errors.extend(errors)
     if errors:
@@ -108,6 +120,8 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
         loaded.errors.append(BriefingError(Location(rel, 1, 1), "",
                                            f"file name '{path.name}' does not give a valid briefing id: "
                                            f"{spec.ID_HELP}"))
+    elif bid in spec.RESERVED_IDS:
+        loaded.errors.append(BriefingError(Location(rel), "", "file name: " + spec.RESERVED_HELP.format(id=bid)))
     ctx = spec.Ctx(rel)
     briefing = spec.BRIEFING.parse_record(node, ctx, "", id=bid)
     _collect(ctx, loaded, bid)
@@ -150,39 +164,99 @@ def _partial_briefing(ctx: spec.Ctx, bid: str, rel: str) -> model.Briefing | Non
 def _read_source_text(b: model.Briefing, root: Path, loaded: Loaded) -> str | None:
     src = b.source
     loc, where = src.loc_of("text"), src.path_of("text")
+    text_path = str(src.text)
+    path = root / text_path
+    if "\x00" in text_path:
+        loaded.errors.append(BriefingError(loc, where, f"{text_path!r} is not a usable path; write a path such as "
+                                           f"{loaded.seeds}/article.txt"))
+        return None
+    if Path(text_path).is_absolute() or not _inside(Path(os.path.normpath(path)), root):
+        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' is outside the project; source texts must "
+                                           f"live inside it (e.g. {loaded.seeds}/article.txt), symlinks out included"))
+        return None
+    why = refuse_to_read(path, root, MAX_SOURCE_BYTES)
+    if why:
+        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' {why}"))
+        return None
+    seeds = (root / loaded.seeds).resolve()
+    if not path.resolve().is_relative_to(seeds):
+        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' is not in the seeds folder '{loaded.seeds}': "
+                                           "source texts are published, so they are read only from there; move it "
+                                           "there, or name another folder with the `seeds` option (--seeds)"))
+        return None
     try:
-        target = (root / src.text).resolve()  # type: ignore[operator]
-    except (ValueError, OSError):  # a NUL byte, a loop of symlinks
-        loaded.errors.append(BriefingError(loc, where, f"{src.text!r} is not a usable path; write a path such as "
-                                           "seeds/article.txt"))
-        return None
-    if not target.is_relative_to(root.resolve()):
-        loaded.errors.append(BriefingError(loc, where, f"'{src.text}' is outside the project; source texts must "
-                                           "live inside it (e.g. seeds/article.txt), symlinks out included"))
-        return None
-    if not target.is_file():
-        loaded.errors.append(BriefingError(loc, where, f"no file '{src.text}' (paths start at the project root, "
-                                           "e.g. seeds/article.txt)"))
-        return None
-    try:
-        return target.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        loaded.errors.append(BriefingError(loc, where, f"'{src.text}' is not UTF-8 text; convert it to UTF-8"))
+        with path.open("rb") as f:
+            data = f.read(MAX_SOURCE_BYTES + 1)
     except OSError as e:
-        loaded.errors.append(BriefingError(loc, where, f"cannot read '{src.text}': {e.strerror}"))
+        loaded.errors.append(BriefingError(loc, where, f"cannot read '{text_path}': {e.strerror}"))
+        return None
+    if len(data) > MAX_SOURCE_BYTES:
+        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' is larger than {MAX_SOURCE_BYTES:,} bytes, "
+                                           "the limit for a source text; keep only the article's own text"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' is not UTF-8 text; convert it to UTF-8"))
     return None
 
 
+# A source text is one article: the longest news articles are some 100 KB of text.
+MAX_SOURCE_BYTES = 5_000_000
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def refuse_to_read(path: Path, root: Path, limit: int | None = None) -> str | None:
+    """Why a file of the project must not be read as input, or None. Input is published, so: only regular
+    files inside the project (symlinks followed), never in a hidden folder or a dot-file (`.git/config`,
+    `.env`), and at most `limit` bytes. `root` is resolved."""
+    written = Path(os.path.normpath(path))
+    if not _inside(written, root):
+        return "is outside the project"
+    if any(part.startswith(".") for part in written.relative_to(root).parts):
+        return "is hidden (a dot-file or in a dot-folder, such as .git or .env): such files are never read"
+    try:
+        target = path.resolve(strict=True)
+    except RuntimeError:
+        return "is a loop of symbolic links; point the link at a file"
+    except FileNotFoundError:
+        return f"does not exist (paths start at the project root, e.g. seeds/article.txt){_dangling(path)}"
+    except OSError as e:
+        return f"cannot be read: {e.strerror}"
+    if not _inside(target, root):
+        return "is outside the project (a symbolic link out of it); copy the file in instead"
+    if any(part.startswith(".") for part in target.relative_to(root).parts):
+        return "is a symbolic link to a hidden file (a dot-file or in a dot-folder); such files are never read"
+    try:
+        st = target.stat()
+    except OSError as e:
+        return f"cannot be read: {e.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a folder, a device or a pipe); name a text file"
+    if limit is not None and st.st_size > limit:
+        return f"is {st.st_size:,} bytes; the limit is {limit:,}"
+    return None
+
+
+def _dangling(path: Path) -> str:
+    return " (it is a symbolic link to a missing file)" if path.is_symlink() else ""
+
+
 def briefing_files(briefings_dir: Path) -> list[Path]:
-    """Every briefing file: any .yml below the folder except the registry, in a stable order."""
+    """Every briefing file: any .yml below the folder except the registry and hidden files and folders (an
+    editor's `.#x.yml`, a `.git`), in a stable order."""
     return sorted(p for p in briefings_dir.rglob("*.yml")
-                  if p.is_file() and p != briefings_dir / ACTORS_FILE)
+                  if p != briefings_dir / ACTORS_FILE and (p.is_file() or p.is_symlink())
+                  and not any(part.startswith(".") for part in p.relative_to(briefings_dir).parts))
 
 
-def load_files(root: Path, briefings_dir: str = "briefings") -> Loaded:
+def load_files(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds") -> Loaded:
     root = root.resolve()
     folder = root / briefings_dir
-    loaded = Loaded(root)
+    loaded = Loaded(root, seeds=seeds)
     if not folder.is_dir():
         loaded.errors.append(BriefingError(Location(briefings_dir), "", "no briefings folder here; run from the "
                                            "project root or pass --root"))

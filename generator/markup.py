@@ -3,18 +3,15 @@ link schemes in user Markdown, and the allow-list HTML sanitizer applied to gene
 
 from __future__ import annotations
 
+import itertools
 import re
+from bisect import bisect_left, bisect_right
 from urllib.parse import quote
 
 import nh3
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")  # what Python-Markdown unescapes (not `~`)
 _ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-# Links with any scheme but http(s) and mailto: [label](javascript:...) keeps only its label, as text;
-# a reference definition [r]: data:... is shown as text.
-_SCHEME = r"\s*<?\s*(?!https?:|mailto:)[a-z][a-z0-9+.-]*:"
-_BAD_INLINE = re.compile(r"\[([^\[\]]*)\]\(" + _SCHEME + r"[^)]*\)", re.IGNORECASE)
-_BAD_REFDEF = re.compile(r"^(\s*)\[([^\]]*\]:" + _SCHEME + ")", re.IGNORECASE | re.MULTILINE)
 
 
 def escape_md(text: str) -> str:
@@ -22,26 +19,115 @@ def escape_md(text: str) -> str:
     return _MD_SPECIAL.sub(lambda m: _ENTITY.get(m[1]) or "\\" + m[1], " ".join(str(text).split()))
 
 
-# Code is shown as written by Markdown itself (entities would show literally there), so it is left alone.
-_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|(?P<ticks>`+)[^`].*?(?<!`)(?P=ticks)(?!`)",
-                   re.MULTILINE | re.DOTALL)
+# User Markdown is made inert by construction, not by spotting what is dangerous: everything that is not
+# recognised here as code or as a plain http(s)/mailto link is escaped to text. Where this recogniser and
+# Markdown disagree, the result is text shown with its marks (never raw HTML, a heading or a link).
+# Code: a fence at a line start up to the next line that is the same fence, or a backtick run up to the next
+# run of the same length in the same paragraph (Markdown ends spans at a blank line). Found by a scan that pairs
+# runs through an index, not by a backtracking regex, so hostile backtick runs cost linear time.
+_FENCE_OPEN = re.compile(r"^(`{3,}|~{3,})[^\n]*\n", re.MULTILINE)
+_FENCE_CLOSE = re.compile(r"^(`{3,}|~{3,})[ \t]*$", re.MULTILINE)
+_TICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _code_regions(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, code, is_block) of every code region, in order."""
+    closers: dict[str, list[int]] = {}
+    for m in _FENCE_CLOSE.finditer(text):
+        closers.setdefault(m[1], []).append(m.start())
+    fences, at = [], 0
+    for m in _FENCE_OPEN.finditer(text):
+        if m.start() < at:
+            continue
+        ends = closers.get(m[1], [])
+        k = bisect_left(ends, m.end())
+        if k < len(ends):
+            close = _FENCE_CLOSE.match(text, ends[k])
+            assert close is not None
+            fences.append((m.start(), close.end(), text[m.end():ends[k]], True))
+            at = close.end()
+    out, at = [], 0
+    for start, end, code, block in [*fences, (len(text), len(text), "", False)]:
+        out.extend(_code_spans(text, at, start))
+        if start < len(text):
+            out.append((start, end, code, block))
+        at = end
+    return out
+
+
+def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, bool]]:
+    out = []
+    bounds = [start, *(m.start() for m in _BLANK_LINE.finditer(text, start, end)), end]
+    for a, b in itertools.pairwise(bounds):
+        runs = [(m.start(), m.end()) for m in _TICKS.finditer(text, a, b)]
+        by_len: dict[int, list[int]] = {}
+        for n, (s, e) in enumerate(runs):
+            by_len.setdefault(e - s, []).append(n)
+        n = 0
+        while n < len(runs):
+            s, e = runs[n]
+            same = by_len[e - s]
+            k = bisect_right(same, n)
+            if k < len(same):
+                close = same[k]
+                out.append((s, runs[close][1], text[e:runs[close][0]], False))
+                n = close + 1
+            else:
+                n += 1
+    return out
+
+
+# A link as `[label](target)`: no brackets in the label, no spaces, parentheses or angle brackets in the target.
+_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*([^\s()<>\[\]]+)\s*\)")
+_SAFE_TARGET = re.compile(r"(?:https?://[^/?#\s]|mailto:[^\s])", re.IGNORECASE)
+# Block structure that would make a heading (and an id), an admonition (a class) or a setext underline.
+_UNDERLINE = re.compile(r"^([ \t]*)([=-])(?=\2*[ \t]*$)", re.MULTILINE)
+_ADMONITION = re.compile(r"^([ \t>]*)(!)(?=!!)", re.MULTILINE)
 
 
 def neutralise_md(text: str) -> str:
-    """User Markdown with no raw HTML, no attribute lists and no script links; the rest, code included, kept."""
+    """User Markdown with no raw HTML, attribute lists, headings, images, or links other than http(s) and
+    mailto (those keep their label, as text); emphasis, lists, paragraphs and code kept."""
     out, at = [], 0
-    for m in _CODE.finditer(text):
-        out.append(_neutralise_prose(text[at:m.start()]))
-        out.append(m[0])
-        at = m.end()
+    for start, end, code, block in _code_regions(text):
+        out.append(_neutralise_prose(text[at:start]))
+        out.append(_code_html(code, block))
+        at = end
     out.append(_neutralise_prose(text[at:]))
     return "".join(out)
 
 
+def _code_html(code: str, block: bool) -> str:
+    """Code as HTML whose every mark is a character reference: Markdown can find nothing in it to act on."""
+    if block:
+        body = "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in code.removesuffix("\n"))
+        return f"\n\n<pre><code>{body}</code></pre>\n\n"
+    body = "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in " ".join(code.split()))
+    return f"<code>{body}</code>"
+
+
 def _neutralise_prose(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;")
-    text = _BAD_INLINE.sub(lambda m: m[1], text)
-    return _BAD_REFDEF.sub(lambda m: m[1] + "\\[" + m[2], text)
+    out, at = [], 0
+    for m in _LINK.finditer(text):
+        out.append(_escape_structure(text[at:m.start()]))
+        label = _escape_structure(m[2])
+        if m[1] or not _SAFE_TARGET.match(m[3]):  # an image, or a link we do not allow: its label, as text
+            out.append(label)
+        else:
+            out.append(f"[{label}]({escape_url(m[3])})")
+        at = m.end()
+    out.append(_escape_structure(text[at:]))
+    return "".join(out)
+
+
+def _escape_structure(text: str) -> str:
+    """Prose with every bracket and hash a character reference (no link, reference definition or heading can
+    form, whatever backslashes precede them), and setext underlines and admonition markers made text."""
+    text = text.replace("#", "&#35;").replace("[", "&#91;").replace("]", "&#93;")
+    text = _UNDERLINE.sub(lambda m: m[1] + ("&#61;" if m[2] == "=" else "&#45;"), text)
+    return _ADMONITION.sub(lambda m: m[1] + "&#33;", text)
 
 
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s)|\d+(?=[.)]))")
@@ -66,8 +152,16 @@ def plain_text(markdown: str) -> str:
 
 
 def escape_url(url: str) -> str:
-    """A checked URL as a Markdown link target: characters that could end or break it percent-encoded."""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    """A checked URL as a Markdown link target: characters that could end or break it percent-encoded, and
+    `&` written `&amp;`, so a character reference in it (`javascript&#58;`) stays those characters."""
+    return quote(url.replace("&amp;", "&"), safe=":/?#@!$&'*+,;=%~-._").replace("&", "&amp;")
+
+
+def isolate(markdown: str) -> str:
+    """Inline Markdown of a user's string in a direction isolate (<bdi>), so a right-to-left name or a stray
+    direction mark cannot reorder the text around it. ASCII text has no strong right-to-left letter and no
+    direction character, so it is left as it is."""
+    return markdown if markdown.isascii() else f"<bdi>{markdown}</bdi>"
 
 
 def page_title(text: str) -> str:
@@ -77,7 +171,7 @@ def page_title(text: str) -> str:
 
 # What generated pages may contain after Markdown: structure, our classes and ids, no scripts or handlers.
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "a", "abbr", "b", "bdi", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "u", "ul", "time", "nav", "section", "article", "aside", "figure", "figcaption", "cite",

@@ -4,7 +4,9 @@ sanitizes their HTML, and watches briefings, templates and seeds under `mkdocs s
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import shutil
 import sys
 import time
@@ -23,6 +25,17 @@ from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .markup import escape_md, sanitize_html
 from .render import SiteOptions, render_site
+from .sitedir import (
+    MARKER,
+    BuildLock,
+    SiteDirError,
+    os_error_message,
+    prepare_staging,
+    recover,
+    refuse_foreign,
+    staging_of,
+    swap_in,
+)
 
 log = logging.getLogger("mkdocs.plugins.briefings")
 
@@ -46,6 +59,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.command: str | None = None
         self.dirty = False
         self.final_dir: Path | None = None  # the real site_dir while we build into a staging folder
+        self.site_dir: Path | None = None  # the real site_dir of a build or gh-deploy (staged or --dirty)
+        self.lock: BuildLock | None = None
         self.warnings = _WarningCounter()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -73,9 +88,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               split_threshold=self.config.split_threshold,
                               actor_split_threshold=self.config.actor_split_threshold)
         key = str(root)
+        if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
+            try:
+                self._lock(config)
+            except SiteDirError as e:
+                raise PluginError(str(e)) from None
         try:
             # Drafts are previewed, never published.
-            self.corpus = load_corpus(root, self.config.briefings, include_drafts=_SESSION.get("command") == "serve")
+            self.corpus = load_corpus(root, self.config.briefings, self.config.seeds,
+                                      include_drafts=_SESSION.get("command") == "serve")
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
@@ -98,27 +119,42 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                   "fixed", file=sys.stderr)
             self.corpus, good = _LAST_GOOD[key]
             self.pages = {path: _with_banner(text, e) if path.endswith(".md") else text for path, text in good.items()}
+        if _SESSION.get("command") == "serve" and config.strict:  # see _serve_despite_warnings
+            self.warnings.reset()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         css = "stylesheets/briefings.css"
         if css in self.pages and css not in config.extra_css:
             config.extra_css.append(css)
-        if self.command == "build" and not self.dirty:
-            self._stage(config)
+        if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
+            try:
+                self._stage(config)
+            except SiteDirError as e:
+                raise PluginError(str(e)) from None
         self.seconds = time.perf_counter() - t0
         return config
 
     # Atomic builds: MkDocs empties site_dir before it renders; we let it empty a staging folder instead and
     # swap that in only when the whole build succeeded, so a failure at any stage keeps the last good site.
+    # One build at a time: a lock beside site_dir. `--dirty` writes in place (no swap), still locked and
+    # still refusing a folder we did not make. See sitedir.py for exactly what the swap guarantees.
+    def _lock(self, config: MkDocsConfig) -> None:
+        """Before anything else: wait for any other build of this site, and put back a site that a build
+        killed mid-swap left aside, so that a failing build does leave the last good site in place."""
+        final = Path(config.site_dir).resolve()
+        self.lock = BuildLock(final)
+        self.lock.acquire(on_wait=log.info)  # a warning would fail a strict build
+        recover(final)
+
     def _stage(self, config: MkDocsConfig) -> None:
         final = Path(config.site_dir).resolve()
-        if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / MARKER).exists())):
-            raise PluginError(f"briefings: site_dir {final} exists and was not made by a briefings build; "
-                              "refusing to replace it. Point site_dir at a new folder, or delete this one yourself.")
-        staging = final.with_name(f".{final.name}.staging")
-        if staging.exists():
-            shutil.rmtree(staging)  # a failed build's leftovers: always ours, by this name
+        refuse_foreign(final)
+        self.site_dir = final
+        if self.dirty:
+            return
+        staging = prepare_staging(final)
         self.final_dir = final
         config.site_dir = str(staging)
-        self.warnings.count = 0
+        self.warnings.reset()
         logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -150,10 +186,23 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if _SESSION.get("command") == "serve" and config.strict:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            if self.warnings.count:
+                _serve_despite_warnings(Path(config.site_dir), self.warnings)
         if self.final_dir is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if not (config.strict and self.warnings.count):  # strict mode aborts right after this event
-                self._swap(Path(config.site_dir), self.final_dir)
+                try:
+                    swap_in(Path(config.site_dir), self.final_dir)
+                except SiteDirError as e:
+                    raise PluginError(str(e)) from None
+                config.site_dir = str(self.final_dir)  # gh-deploy publishes from here once the build returns
+                self._unlock()
+        elif self.site_dir is not None:  # --dirty: written in place
+            if self.site_dir.is_dir():
+                (self.site_dir / MARKER).write_text("made by a briefings build; the next build replaces this folder\n")
+            self._unlock()
         if self.corpus is None:
             return
         n = self.corpus.counts()
@@ -165,22 +214,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
-            shutil.rmtree(self.final_dir.with_name(f".{self.final_dir.name}.staging"), ignore_errors=True)
+            shutil.rmtree(staging_of(self.final_dir), ignore_errors=True)
+        self._unlock()
+        if isinstance(error, OSError) and self.site_dir is not None:  # disk full, read-only: said, no traceback
+            raise PluginError(os_error_message(error, self.site_dir)) from None
 
-    @staticmethod
-    def _swap(staging: Path, final: Path) -> None:
-        (staging / MARKER).write_text("made by a briefings build; the next build replaces this folder\n")
-        old = final.with_name(f".{final.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if final.exists():
-            final.rename(old)
-        staging.rename(final)
-        if old.exists():
-            shutil.rmtree(old)
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
-
-MARKER = ".briefings-site"
 _SESSION: dict[str, str] = {}  # what `on_startup` said: outlives the plugin instances of serve's rebuilds
 _LAST_GOOD: dict[str, tuple[Corpus, dict[str, str]]] = {}  # project root -> last good corpus and pages (serve)
 
@@ -199,11 +242,40 @@ def _with_banner(page: str, error: BriefingsError) -> str:
 
 
 class _WarningCounter(logging.Handler):
-    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted."""
+    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted; keeps the first
+    few for the stale-preview banner."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
+        self.reset()
+
+    def reset(self) -> None:
         self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
+        if len(self.messages) < 50:
+            self.messages.append(record.getMessage())
+
+
+_ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
+
+
+def _serve_despite_warnings(site: Path, warnings: _WarningCounter) -> None:
+    """Under `mkdocs serve`, a strict build aborted on warnings leaves every request waiting (the live-reload
+    server serves nothing until a build succeeds). So the build is kept, each page marked with the warnings on
+    top, and MkDocs' strict count is cleared; `mkdocs build --strict` still refuses it."""
+    for handler in logging.getLogger("mkdocs").handlers:
+        if isinstance(getattr(handler, "counts", None), dict):  # MkDocs' strict-mode CountHandler
+            handler.counts.clear()  # type: ignore[attr-defined]
+    print(f"WARNING -  briefings: strict mode would abort this build on the {warnings.count} warning(s) above; "
+          "serving it anyway, each page marked, until they are fixed", file=sys.stderr)
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in warnings.messages)
+    banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {warnings.count} '
+              f"warning(s).</strong> Fix them and it rebuilds.</p><ul>{items}</ul></div>")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        m = _ARTICLE.search(text)
+        if m:
+            page.write_text(text[:m.end()] + banner + text[m.end():], encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 
 # Typographic quotes, apostrophes and dashes fold to their ASCII forms.
@@ -47,28 +48,28 @@ def _nfc_with_offsets(text: str) -> tuple[str, list[int] | None]:
 class NormalisedText:
     """A source text in normalised form, with a map back to the original's character offsets.
 
-    Folding is one character to one, so only whitespace runs move offsets: they are kept as a sorted list
-    and a found position is mapped back by bisection, instead of an offset table per character.
+    Folding is one character to one, so only whitespace runs move offsets. The normalised text is made in one
+    regex pass; each run's start in the original and in the normalised text are kept in two machine-integer
+    arrays (16 bytes a run, no Python object per run or character), and a found position is mapped back by
+    bisection. A run's end follows from the next run's shift, so a sentinel run closes the arrays.
     """
 
     def __init__(self, original: str) -> None:
         self.original = original
-        nfc, self._nfc_starts = _nfc_with_offsets(original)
+        nfc, self._nfc_starts = _nfc_with_offsets(original)  # offsets below are in the NFC form
         folded = nfc.translate(_FOLD)
-        self._norm_at: list[int] = []  # where each whitespace run starts in the normalised text
-        self._orig_at: list[int] = []  # ... and in the original
-        self._orig_end: list[int] = []
-        parts: list[str] = []
-        at = shift = 0
+        self.text = _SPACE_RUN.sub(" ", folded)
+        self._norm_at = array("q")  # where each whitespace run starts in the normalised text
+        self._orig_at = array("q")  # ... and in the original
+        shift = 0
         for m in _SPACE_RUN.finditer(folded):
-            parts.append(folded[at:m.start()])
-            self._norm_at.append(m.start() - shift)
-            self._orig_at.append(m.start())
-            self._orig_end.append(m.end())
-            shift += (m.end() - m.start()) - 1
-            at = m.end()
-        parts.append(folded[at:])
-        self.text = " ".join(parts)
+            start = m.start()
+            self._orig_at.append(start)
+            self._norm_at.append(start - shift)
+            shift += m.end() - start - 1
+        end = len(folded) + 1  # the sentinel: a one-character run past the end
+        self._orig_at.append(end)
+        self._norm_at.append(end - shift)
 
     def _to_original(self, j: int) -> int:
         k = bisect_right(self._norm_at, j) - 1
@@ -76,7 +77,9 @@ class NormalisedText:
             return j
         if j == self._norm_at[k]:
             return self._orig_at[k]
-        return self._orig_end[k] + (j - self._norm_at[k] - 1)
+        # The run k ends where the shift grows to the next run's: its length is 1 + that growth.
+        run = 1 + (self._orig_at[k + 1] - self._norm_at[k + 1]) - (self._orig_at[k] - self._norm_at[k])
+        return self._orig_at[k] + run + (j - self._norm_at[k] - 1)
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """The (start, end) span of `quote` in the original text, or None."""

@@ -21,7 +21,7 @@ from .corpus_json import render_corpus_json, render_corpus_schema
 from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
-from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title, plain_text
+from .markup import escape_md, escape_url, inline_start, isolate, neutralise_md, page_title, plain_text
 from .model import Briefing, Claim, Event, Relation
 
 TEMPLATES = {
@@ -166,9 +166,9 @@ class PageContext:
         if label is None:
             link = self._refs.get(id)
             if link is None:
-                link = self._refs[id] = f"[{escape_md(self.corpus.label(id))}]({self.url(id)})"
+                link = self._refs[id] = f"[{isolate(escape_md(self.corpus.label(id)))}]({self.url(id)})"
             return link
-        return f"[{escape_md(label)}]({self.url(id)})"
+        return f"[{isolate(escape_md(label))}]({self.url(id)})"
 
     def refs(self, ids: Iterable[str], sep: str = ", ") -> str:
         return sep.join(self.ref(i) for i in ids)
@@ -211,7 +211,7 @@ class PageContext:
 
     @staticmethod
     def esc(text: Any) -> str:
-        return escape_md(str(text)) if text is not None else ""
+        return isolate(escape_md(str(text))) if text is not None else ""
 
     # Ratings and sourcing ------------------------------------------------------------------------------
     def rating(self, claim: Claim) -> str:

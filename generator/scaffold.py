@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -133,7 +134,15 @@ def new_briefing(source: Path, root: Path, briefings_dir: str = "briefings", *, 
                  lang: str | None = None) -> NewBriefing:
     """Write the skeleton; refuse to overwrite. `title` is the article's headline (default: the text's first
     line, if it looks like one); `id` the briefing id (default: a slug of the headline)."""
+    from .loader import MAX_SOURCE_BYTES, refuse_to_read
+
     _check_options(id, publication, published, lang)
+    root = root.resolve()
+    source = source if source.is_absolute() else Path.cwd() / source
+    why = refuse_to_read(source, root, MAX_SOURCE_BYTES)  # not a device, a pipe, a link out or a secret
+    if why:
+        hint = "; copy it into seeds/ first" if "outside the project" in why else ""
+        raise ValueError(f"{source} {why}{hint}")
     text = source.read_text(encoding="utf-8")
     warnings: list[str] = []
     if title is None:
@@ -150,12 +159,11 @@ def new_briefing(source: Path, root: Path, briefings_dir: str = "briefings", *, 
                         "(e.g. the topic and the month)")
     folder = root / briefings_dir
     target = folder / f"{bid}.yml"
+    if target.is_symlink():
+        raise FileExistsError(f"{target} is a symbolic link; not written through (delete it first)")
     if target.exists():
         raise FileExistsError(f"{target} exists already; not overwritten (rename or delete it first)")
-    try:
-        text_path = source.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise ValueError(f"{source} is outside the project; copy it into seeds/ first") from None
+    text_path = Path(os.path.normpath(source)).relative_to(root).as_posix()
     if folder.is_dir():
         clash = next((p for p in sorted(folder.rglob(f"{bid}.yml")) if p != target), None)
         if clash is not None:
@@ -170,6 +178,11 @@ def new_briefing(source: Path, root: Path, briefings_dir: str = "briefings", *, 
             warnings.append(f"'{publication}' is not in {briefings_dir}/actors.yml yet; add it there "
                             "(kind: media)")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(root):
+        raise ValueError(f"{target.parent} leads outside the project (a symbolic link); not written")
     schema = "../" * len(target.relative_to(root).parts[:-1]) + "schema/briefing.schema.json"
-    target.write_text(render_skeleton(text_path, title, bid, schema, publication, published, lang), encoding="utf-8")
+    # O_EXCL | O_NOFOLLOW: never through a link, never over a file that appeared meanwhile.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(render_skeleton(text_path, title, bid, schema, publication, published, lang))
     return NewBriefing(target, bid, warnings)

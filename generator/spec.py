@@ -4,6 +4,7 @@ and describes itself as JSON Schema. `briefings schema` and validation cannot dr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,10 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
 ID_HELP = ("an id is 1-64 lowercase ASCII letters, digits and hyphens, starting with a letter or digit "
            "(e.g. 'putin', 'vienna-talks-2015-11-14')")
+# Ids that name our own pages (actors/index.md is the actor index): an actor or briefing by that id would
+# silently replace it.
+RESERVED_IDS = frozenset({"index"})
+RESERVED_HELP = "'{id}' is reserved (it names the index pages); choose another id"
 MAX_NODES = 200_000  # per file: an alias bomb stops here instead of exploding
 MISSING: Any = object()
 
@@ -94,7 +99,7 @@ class Str(Type):
             return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}{hint}")
         if node.tag == NULL_TAG or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
-        return node.value
+        return _refuse_controls(node, ctx, path) or node.value
 
     def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
         locs[key] = loc_of(node, ctx.rel)
@@ -162,6 +167,35 @@ class Coordinates(Type):
                 "minItems": 2, "maxItems": 2}
 
 
+# Control characters (C0 but tab and newline, DEL, C1), the line and paragraph separators (line breaks to
+# YAML: they would break a page's front matter) and the direction overrides, embeddings and isolates (they
+# reverse the text around a name). The marks LRM, RLM and ALM stay allowed: right-to-left text uses them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Letters that show nothing (Hangul fillers, the braille blank); marks, separators, controls and format
+# characters (zero-width, direction, tags) show nothing on their own either.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(text: str) -> bool:
+    """Whether any character shows (stops at the first, so a name costs a character or two)."""
+    return any(unicodedata.category(c)[0] not in "MZC" and c not in _BLANK_LETTERS for c in text)
+
+
+def _refuse_controls(node: yaml.ScalarNode, ctx: Ctx, path: str) -> Any:
+    """An error for a control or direction character, or a text with nothing visible in it; else None."""
+    bad = _CONTROL.search(node.value)
+    if bad:
+        line = node.value.count("\n", 0, bad.start())
+        col = bad.start() - (node.value.rfind("\n", 0, bad.start()) + 1)
+        name = unicodedata.name(bad[0], "control character")
+        return ctx.error(node, path, f"character U+{ord(bad[0]):04X} ({name}) at character {bad.start() + 1} "
+                         f"{'(line ' + str(line + 1) + ' of the text, column ' + str(col + 1) + ') ' if line else ''}"
+                         "is not allowed: it is invisible and changes how the text around it shows; delete it")
+    if not _visible(node.value):
+        return ctx.error(node, path, "has no visible character (only spaces or invisible ones); write the text")
+    return None
+
+
 class Id(Str):
     """An id that is defined here, or (with `to`) a reference to one of those kinds."""
 
@@ -174,6 +208,8 @@ class Id(Str):
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if not ID_RE.match(value):
             return ctx.error(node, path, f"'{value}' is not a valid id: {ID_HELP}")
+        if value in RESERVED_IDS and not self.to:
+            return ctx.error(node, path, RESERVED_HELP.format(id=value))
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -252,25 +288,44 @@ class Lang(Str):
 
 
 class Url(Str):
-    """A URL (http or https) or a bare identifier such as a Wikidata Q-id."""
+    """A URL (http or https) or, unless `web` is set, a bare identifier such as a Wikidata Q-id."""
 
     expect = "an http(s) URL or an identifier"
-    _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
+    _WEB = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)
     _BAD = re.compile(r"[\s\"<>\\`]")
+    # An identifier has no colon and no `&` (no scheme, no character reference such as `javascript&#58;`).
+    _NOT_IDENTIFIER = re.compile(r"[:&]")
+    _ADDRESS = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|$))", re.IGNORECASE)
+
+    def __init__(self, doc: str = "", web: bool = False) -> None:
+        super().__init__(doc)
+        self.web = web
+        if web:
+            self.expect = "an http(s) URL"
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if self._SCHEME.match(value) and not value.lower().startswith(("http://", "https://")):
-            return ctx.error(node, path, f"'{value[:40]}' is not allowed: links must be http(s) URLs or identifiers")
         bad = self._BAD.search(value)
         if bad:
             return ctx.error(node, path, f"{bad[0]!r} is not allowed in a URL or identifier; percent-encode it "
                              "(a space is %20)")
+        if self._WEB.match(value):
+            return value
+        if self._ADDRESS.match(value):
+            return ctx.error(node, path, f"'{value[:60]}' is a web address without its scheme: add https:// "
+                             "in front")
+        if self.web or self._NOT_IDENTIFIER.search(value):
+            return ctx.error(node, path, f"'{value[:40]}' is not allowed: write {self.expect} (https://...)"
+                             + ("" if self.web else "; an identifier such as Q7747 has no ':' or '&'"))
         return value
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "pattern": r"^[^\s\"<>\\`]+$",
-                "not": {"pattern": r"^(?![Hh][Tt][Tt][Pp][Ss]?:)[A-Za-z][A-Za-z0-9+.-]*:"}}
+        web = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\"<>\\`][^\s\"<>\\`]*$"
+        if self.web:
+            return {"type": "string", "pattern": web}
+        return {"type": "string", "minLength": 1,
+                "anyOf": [{"pattern": web}, {"pattern": r"^[^\s\"<>\\`:&]+$",
+                                              "not": {"pattern": r"^(www\.|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*"
+                                                                 r"\.[A-Za-z]{2,}([/:?#]|$))"}}]}
 
 
 class List(Type):
@@ -469,7 +524,7 @@ SOURCE = Record(model.Source, [
     Field("title", Str(), True, "the article's headline"),
     Field("publication", Id("an actor of kind media"), True, "actor id of the publishing outlet (kind media)"),
     Field("published", Date(), True, "EDTF date of publication"),
-    Field("url", Url(), False, "where the article is online"),
+    Field("url", Url(web=True), False, "where the article is online"),
     Field("text", Str(), False, "path of the full text, from the project root (e.g. seeds/x.txt)"),
     Field("lang", Lang(), False, "BCP 47 language of the text and its quotes, e.g. en, fr, pt-BR"),
 ], "The article summarised.")

@@ -15,7 +15,12 @@ FIXED = {
     "pymdown-extensions": ((11, 0, 1), "ReDoS"),
     "markdown": ((3, 8, 1), "Python-Markdown CVE"),
     "mkdocs": ((1, 6, 1), "last 1.x; 2.0 drops plugins"),
+    "pyyaml": ((6, 0, 1), "full_load code execution, CVE-2020-14343 (fixed in 5.4)"),
+    "jinja2": ((3, 1, 6), "sandbox escapes, CVE-2024-56201, CVE-2024-56326, CVE-2025-27516"),
+    "nh3": ((0, 3, 8), "bundles ammonia 4.2.5, past RUSTSEC-2025-0071 (4.1.2) and the 4.1.3 fix"),
 }
+# The sanitizer's Rust core: first release with the last known mutation-XSS fix.
+AMMONIA_FIXED = (4, 1, 3)
 
 
 def _tuple(v: str) -> tuple[int, ...]:
@@ -40,3 +45,22 @@ def test_mkdocs_stays_below_2() -> None:
     deps = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["dependencies"]
     assert any(d.replace(" ", "").startswith("mkdocs>=1.6.1,<2") for d in deps)
     assert _tuple(version("mkdocs")) < (2,)
+
+
+def _dependencies() -> list[str]:
+    return tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
+def test_every_runtime_dependency_is_covered() -> None:
+    names = {re.match(r"[A-Za-z0-9_.-]+", d)[0].lower() for d in _dependencies()}  # type: ignore[index]
+    assert names == set(FIXED), f"add an advisory entry for {names - set(FIXED)}"
+
+
+def test_the_bundled_ammonia_is_past_its_advisories() -> None:
+    import nh3
+
+    found: set[tuple[int, ...]] = set()
+    for lib in Path(nh3.__file__).parent.glob("*.so"):
+        found |= {_tuple(v.decode()) for v in re.findall(rb"ammonia-(\d+\.\d+\.\d+)", lib.read_bytes())}
+    assert found, "no ammonia version string in nh3's library"
+    assert min(found) >= AMMONIA_FIXED, f"nh3 bundles ammonia {min(found)}, older than {AMMONIA_FIXED}"

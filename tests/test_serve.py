@@ -63,3 +63,31 @@ def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_serve_survives_a_strict_mode_warning(tmp_path: Path) -> None:
+    """A warning that makes a strict build abort (a broken link in a hand-written page) must not leave every
+    request waiting: the preview is served, each page marked, and a fix clears the mark."""
+    project = copy_project(MINI, tmp_path / "project")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+                                 "--livereload"], cwd=project, env=ENV,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/briefings/beta-holds/"
+        assert _wait(lambda: (_get(url) or "").find("Beta alliance holds") >= 0), log.read_text()
+        notes = project / "docs" / "notes.md"
+        notes.write_text("# Notes\n\nSee [the missing page](missing.md).\n")
+        assert _wait(lambda: "strict mode would abort" in log.read_text()), log.read_text()[-3000:]
+        notes_url = f"http://127.0.0.1:{port}/notes/"
+        assert _wait(lambda: "would fail a strict build" in (_get(notes_url) or "")), log.read_text()[-3000:]
+        assert "missing.md" in (_get(notes_url) or "")
+        assert "Beta alliance holds" in (_get(url) or ""), "every page is still served"
+        notes.write_text("# Notes\n\nSee [the briefings](briefings/index.md).\n")
+        assert _wait(lambda: "would fail a strict build" not in (_get(notes_url) or "x would fail a strict build"))
+        assert "Traceback" not in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
