@@ -301,12 +301,12 @@ class PageContext:
             return ""
         return self._badge("bf-modality", claim.modality, MODALITY_TEXT[claim.modality], claim.modality)
 
-    def badges(self, claim: Claim) -> str:
+    def badges(self, claim: Claim, contested: bool = True) -> str:
         """Sourcing, grade, modality and, for a claim that sources contradict, a mark leading to the dispute."""
         out = f"{self.sourcing(claim)} {self.rating(claim)}"
         if claim.modality:
             out += " " + self.modality(claim)
-        return out + self.contested(claim)
+        return out + self.contested(claim) if contested else out
 
     def contested(self, claim: Claim) -> str:
         others = self.opponents(claim)
