@@ -3,6 +3,7 @@ templates. Knows nothing of MkDocs; the plugin and `briefings render` both call 
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -137,6 +138,46 @@ class Layout:
         """The anchor of a contradicting pair on the disputes page, the same whichever side links to it."""
         first, second = sorted((a, b), key=lambda c: c.id)
         return f"_vs-{first.id}--{second.id}"
+
+    @functools.cached_property
+    def disputes(self) -> list[DisputeGroup]:
+        return dispute_groups(self.corpus)
+
+    @functools.cached_property
+    def split_disputes(self) -> bool:
+        links = sum(len(g.contradictions) + sum(map(len, g.supports.values())) for g in self.disputes)
+        return links > self.options.split_threshold
+
+    @functools.cached_property
+    def _group_pages(self) -> dict[str, str]:
+        """Where each group of disputes lives: one page, or, in a big corpus, the page of its event's period (as
+        on /events/), and the groups about actors on numbered pages of at most `split_threshold` links each."""
+        if not self.split_disputes:
+            return {g.concerns: self.disputes_page for g in self.disputes}
+        pages, n, filled = {}, 1, 0
+        for g in self.disputes:
+            if g.concerns in self.corpus.events:
+                pages[g.concerns] = f"disputes/{self.event_period(self.corpus.events[g.concerns])}.md"
+                continue
+            size = len(g.contradictions) + sum(map(len, g.supports.values()))
+            if filled and filled + size > self.options.split_threshold:
+                n, filled = n + 1, 0
+            pages[g.concerns] = f"disputes/by-actor-{n}.md"
+            filled += size
+        return pages
+
+    def dispute_page(self, concerns: str) -> str:
+        return self._group_pages.get(concerns, self.disputes_page)
+
+    @functools.cached_property
+    def _dispute_pages(self) -> dict[str, str]:
+        return {self.dispute_anchor(a, b): self.dispute_page(g.concerns) for g in self.disputes
+                for a, b in g.contradictions}
+
+    def dispute_target(self, a: Claim, b: Claim) -> tuple[str, str]:
+        """(page, anchor) of a contradicting pair."""
+        anchor = self.dispute_anchor(a, b)
+        return self._dispute_pages.get(anchor, self.disputes_page), anchor
 
     @staticmethod
     def key_anchor(what: str) -> str:
@@ -312,7 +353,7 @@ class PageContext:
         others = self.opponents(claim)
         if not others:
             return ""
-        href = self.html_href(self.layout.disputes_page, self.layout.dispute_anchor(claim, others[0]))
+        href = self.html_href(*self.layout.dispute_target(claim, others[0]))
         n = len(others)
         title = f"{n} claim{'s' if n != 1 else ''} say{'s' if n == 1 else ''} otherwise: see them side by side"
         return f' <a class="bf-mark bf-mark--contested" href="{href}" title="{_attr(title)}">contested</a>'
@@ -326,7 +367,8 @@ class PageContext:
         return list(seen.values())
 
     def dispute_link(self, a: Claim, b: Claim, label: str = "side by side") -> str:
-        return self.page_link(self.layout.disputes_page, label, self.layout.dispute_anchor(a, b))
+        page, anchor = self.layout.dispute_target(a, b)
+        return self.page_link(page, label, anchor)
 
     def same_origin(self, a: Claim, b: Claim) -> str:
         """The mark on a `supports` link between two claims of one origin."""
@@ -662,7 +704,15 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
         for period, events in periods.items():
             render("events_page", f"events/{period}.md", period=period, events=events)
 
-    render("disputes", layout.disputes_page, groups=dispute_groups(corpus))
+    dispute_pages: dict[str, list[DisputeGroup]] = defaultdict(list)
+    for g in layout.disputes:
+        dispute_pages[layout.dispute_page(g.concerns)].append(g)
+    if layout.split_disputes:
+        render("disputes", layout.disputes_page, groups=[], pages=dict(dispute_pages), period=None)
+        for page, groups in dispute_pages.items():
+            render("disputes", page, groups=groups, pages={}, period=posixpath.basename(page)[:-3])
+    else:
+        render("disputes", layout.disputes_page, groups=layout.disputes, pages={}, period=None)
     render("key", layout.key_page)
 
     months: dict[str, list[Briefing]] = defaultdict(list)

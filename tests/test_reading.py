@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sitekit import FIXTURES, MINI, Page, built_site, page, site_pages
+from sitekit import FIXTURES, MINI, Page, built_site, copy_project, page, resolve, site_pages
 from test_browser import Served, _serve, browser  # noqa: F401  (the session's Chromium, shared)
 from test_site import claim_block, links, section_links, section_text, target
 from test_site import section as section_nodes
@@ -191,6 +191,26 @@ def test_profiles_and_briefings_link_to_their_disputes(reading_site: Path) -> No
     tally = sputnik.article.one("div", cls="bf-tally")
     assert {u for u, _ in links(tally, sputnik) if u.startswith("disputes/")} == {
         "disputes/#_vs-flights-go-on--may-return", "disputes/#_vs-flights-go-on--flights-over"}
+
+
+def test_a_big_corpus_splits_disputes_by_the_period_of_their_event(tmp_path_factory: pytest.TempPathFactory) -> None:
+    project = copy_project(READING, tmp_path_factory.mktemp("split-reading") / "project")
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("plugins: [search, briefings]",
+                                                           "plugins: [search, {briefings: {split_threshold: 1}}]"),
+                   encoding="utf-8")
+    site = built_site(tmp_path_factory, project, "--strict")[0]
+    index = page(site, "disputes/")
+    assert [u for u, _ in links(index.article, index) if u.startswith("disputes/2")] == ["disputes/2016/"]
+    year = page(site, "disputes/2016/")
+    assert len(year.article.find_all("div", cls="bf-vs")) == len(contradicting_pairs())
+    marks = 0
+    for pg in site_pages(site).values():
+        for a in pg.root.find_all("a", cls="bf-mark"):
+            file, anchor = resolve(site, pg.url, a.get("href") or "")
+            assert file == year.path and anchor in year.ids, (pg.url, a.get("href"))
+            marks += 1
+    assert marks > 5
 
 
 # Pages in the order a reader needs --------------------------------------------------------------------------------
