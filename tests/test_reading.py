@@ -314,6 +314,18 @@ def test_a_cut_statement_shows_in_full_on_focus(browser: Any, reading: Served) -
 
 
 @pytest.mark.browser
+def test_italics_mark_what_unnamed_sources_assert_not_the_assessment(browser: Any, reading: Served) -> None:  # noqa: F811
+    pg = open_page(browser, reading.url("briefings/hamadan-wire/"))
+    try:
+        style = "sel => getComputedStyle(document.querySelector(sel)).fontStyle"
+        assert pg.evaluate(style, "#flights-go-on .bf-statement p") == "italic"
+        assert pg.evaluate(style, "#flights-go-on .bf-assessment p") == "normal"
+        assert pg.evaluate(style, "#bombers-flew .bf-statement p") == "normal"
+    finally:
+        pg.context.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("site", ["reading", "mini_served"])
 def test_no_page_scrolls_sideways_on_a_phone(request: pytest.FixtureRequest, browser: Any, site: str) -> None:  # noqa: F811
     served: Served = request.getfixturevalue(site)
