@@ -230,7 +230,7 @@ def test_profiles_and_publications_tally_claims_by_grade(reading_site: Path) -> 
     profile = ministry.article.one("div", cls="bf-profile").text()
     assert "Claims made: 2 claims: B2 1 · C2 1" in profile
     wire = page(reading_site, "actors/wire/")
-    assert "Published: 2 claims: B2 1 · F3 1, in its articles" in wire.article.one("div", cls="bf-profile").text()
+    assert "In its articles: 2 claims: B2 1 · F3 1" in wire.article.one("div", cls="bf-profile").text()
 
 
 def test_appears_most_often_with_is_ranked_and_says_what_is_shared(reading_site: Path) -> None:
