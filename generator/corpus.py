@@ -12,9 +12,8 @@ from pathlib import Path
 
 from .errors import BriefingError, BriefingsError, Location, suggest
 from .language import translation_hint
-from .links import LINK, parse_links
+from .links import parse_links
 from .loader import PLACEHOLDER_SOURCE, Loaded, load_files
-from .markup import plain_text
 from .model import PLACE_KINDS, Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
@@ -34,7 +33,9 @@ class Corpus:
     actor_claims_by: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     actor_claims_about: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
     actor_relations: dict[str, list[Relation]] = field(default_factory=lambda: defaultdict(list))
-    actor_coactors: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # Other actor, shared briefings, shared claims (either one asserts, relays or is the subject of the claim);
+    # most shared briefings first, then most shared claims.
+    actor_coactors: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     actor_members: dict[str, list[Actor]] = field(default_factory=lambda: defaultdict(list))  # affiliated actors
     event_briefings: dict[str, list[Briefing]] = field(default_factory=lambda: defaultdict(list))
     event_reports: dict[str, list[EventRef]] = field(default_factory=lambda: defaultdict(list))
@@ -49,19 +50,6 @@ class Corpus:
     place_events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))  # `place: '[[id]]'`
     warnings: list[BriefingError] = field(default_factory=list)  # reported; the corpus builds all the same
     drafts_left_out: list[str] = field(default_factory=list)  # ids of draft briefings not in this corpus
-
-    def label(self, id: str) -> str:
-        """How a `[[id]]` reads: an actor's name, a briefing's or event's title, a claim's id."""
-        kind = self.kind.get(id)
-        if kind == "actor":
-            return self.actors[id].name
-        if kind == "briefing":
-            return self.briefings[id].title
-        if kind == "event":
-            return self.events[id].title
-        if kind == "claim":
-            return claim_label(self.claims[id].text, self)
-        return id
 
     def newest(self, n: int) -> list[Briefing]:
         return list(self.briefings.values())[:n]
@@ -95,18 +83,6 @@ class Corpus:
     def counts(self) -> dict[str, int]:
         return {"briefings": len(self.briefings), "actors": len(self.actors), "events": len(self.events),
                 "claims": len(self.claims), "relations": len(self.relations)}
-
-
-def claim_label(text: str, corpus: Corpus, limit: int = 60) -> str:
-    """A claim read as a link: its text as plain words, shortened."""
-    def inner(m: re.Match[str]) -> str:  # a claim inside a claim shows its id: no loops
-        id = m[1].strip()
-        return m[2] or (id if corpus.kind.get(id) == "claim" else corpus.label(id))
-
-    plain = " ".join(plain_text(LINK.sub(inner, text)).split())
-    if len(plain) > limit:
-        plain = plain[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return f"“{plain}”"
 
 
 class _Checker:
@@ -349,6 +325,7 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
                     {e.id: e for e in ordered_events}, claims, relations, kind)
 
     co: dict[str, Counter[str]] = defaultdict(Counter)
+    shared_claims: dict[str, Counter[str]] = defaultdict(Counter)
     for b in briefings:
         present = [a for a in b.actors if a in actors]
         for aid in present:
@@ -364,6 +341,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
             {events[i] for i in (e.id if isinstance(e, Event) else e.ref for e in b.events) if i in events},
             key=lambda e: (e.date.sort_key, e.id))
         for c in b.claims:
+            involved = sorted({x for x in (c.by, *c.via, *c.about) if x in actors})
+            for aid in involved:
+                shared_claims[aid].update(x for x in involved if x != aid)
             if c.by in actors:
                 corpus.actor_claims_by[c.by].append(c)
             for aid in c.about:
@@ -401,7 +381,9 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
         if a.affiliation in actors:
             corpus.actor_members[a.affiliation].append(a)
     for aid, counter in co.items():
-        corpus.actor_coactors[aid] = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        claims_with = shared_claims[aid]
+        corpus.actor_coactors[aid] = sorted(((other, n, claims_with[other]) for other, n in counter.items()),
+                                            key=lambda t: (-t[1], -t[2], t[0]))
     return corpus
 
 

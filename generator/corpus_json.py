@@ -39,7 +39,7 @@ INDEX_DOCS = {
     "actor_claims_by": "ids of the claims the actor makes",
     "actor_claims_about": "ids of the claims about the actor",
     "actor_relations": "ids of the actor's relations, in date order (undated last)",
-    "actor_coactors": "[actor id, briefings shared] of the actors it appears with, most often first",
+    "actor_coactors": "[actor id, briefings shared, claims shared] of the actors it appears with, most shared first",
     "actor_members": "ids of the actors affiliated with it",
     "event_briefings": "ids of the briefings that define or report the event",
     "event_reports": "the reports of the event by other briefings, with what each adds",

@@ -3,12 +3,13 @@ templates. Knows nothing of MkDocs; the plugin and `briefings render` both call 
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ TEMPLATES = {
     "claims": "claims.md.j2",
     "claims_page": "claims-page.md.j2",
     "source": "source.md.j2",
+    "disputes": "disputes.md.j2",
+    "key": "key.md.j2",
 }
 CORPUS_JSON, CORPUS_SCHEMA = "data/corpus.json", "data/corpus.schema.json"
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
@@ -57,6 +60,14 @@ SOURCING_TEXT = {
     "document": "a document",
     "observed": "observed or publicly recorded",
 }
+MODALITY_TEXT = {
+    "conditional": "holds only if a condition is met",
+    "forecast": "a prediction of what will happen",
+    "intention": "what the speaker means to do",
+    "denial": "the speaker denies something",
+    "opinion": "a judgement or view, not a statement of fact",
+}
+STATEMENT_LIMIT = 160  # a claim referenced elsewhere shows this much of its statement, cut at a word
 KIND_PLURAL = {"person": "People", "state": "States", "organization": "Organizations", "group": "Groups",
                "media": "Media", "place": "Places", "other": "Other"}
 
@@ -76,6 +87,8 @@ class Layout:
     def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
         self.corpus, self.options = corpus, options
         self.ref_cache: dict[str, dict[str, str]] = {}
+        self._rel_cache: dict[tuple[str, str], str] = {}
+        self.statement_cache: dict[str, str] = {}
         self.split_events = len(corpus.events) > options.split_threshold
         year_counts: dict[int, int] = defaultdict(int)
         for e in corpus.events.values():
@@ -111,8 +124,67 @@ class Layout:
         for a source dated only to the year)."""
         return period_key(self.corpus.briefings[briefing_id].source.published)
 
+    @staticmethod
+    def source_page(briefing_id: str) -> str:
+        return f"sources/{briefing_id}.md"
+
     def claims_page(self, briefing_id: str) -> str:
         return f"claims/{self.claims_month(briefing_id)}.md" if self.split_claims else "claims/index.md"
+
+    # Pages of our own beyond the contract's.
+    disputes_page = "disputes/index.md"
+    key_page = "key/index.md"
+
+    @staticmethod
+    def dispute_anchor(a: Claim, b: Claim) -> str:
+        """The anchor of a contradicting pair on the disputes page, the same whichever side links to it."""
+        first, second = sorted((a, b), key=lambda c: c.id)
+        return f"_vs-{first.id}--{second.id}"
+
+    @functools.cached_property
+    def disputes(self) -> list[DisputeGroup]:
+        return dispute_groups(self.corpus)
+
+    @functools.cached_property
+    def split_disputes(self) -> bool:
+        links = sum(len(g.contradictions) + sum(map(len, g.supports.values())) for g in self.disputes)
+        return links > self.options.split_threshold
+
+    @functools.cached_property
+    def _group_pages(self) -> dict[str, str]:
+        """Where each group of disputes lives: one page, or, in a big corpus, the page of its event's period (as
+        on /events/), and the groups about actors on numbered pages of at most `split_threshold` links each."""
+        if not self.split_disputes:
+            return {g.concerns: self.disputes_page for g in self.disputes}
+        pages, n, filled = {}, 1, 0
+        for g in self.disputes:
+            if g.concerns in self.corpus.events:
+                pages[g.concerns] = f"disputes/{self.event_period(self.corpus.events[g.concerns])}.md"
+                continue
+            size = len(g.contradictions) + sum(map(len, g.supports.values()))
+            if filled and filled + size > self.options.split_threshold:
+                n, filled = n + 1, 0
+            pages[g.concerns] = f"disputes/by-actor-{n}.md"
+            filled += size
+        return pages
+
+    def dispute_page(self, concerns: str) -> str:
+        return self._group_pages.get(concerns, self.disputes_page)
+
+    @functools.cached_property
+    def _dispute_pages(self) -> dict[str, str]:
+        return {self.dispute_anchor(a, b): self.dispute_page(g.concerns) for g in self.disputes
+                for a, b in g.contradictions}
+
+    def dispute_target(self, a: Claim, b: Claim) -> tuple[str, str]:
+        """(page, anchor) of a contradicting pair."""
+        anchor = self.dispute_anchor(a, b)
+        return self._dispute_pages.get(anchor, self.disputes_page), anchor
+
+    @staticmethod
+    def key_anchor(what: str) -> str:
+        """The key's row for a sourcing label, a reliability letter, a credibility digit or a modality."""
+        return f"_key-{str(what).lower()}"
 
     def target(self, id: str) -> tuple[str, str]:
         """(page path, anchor) of an id."""
@@ -137,9 +209,12 @@ class Layout:
 
         src, dst = url(from_page), url(to_page)
         base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
-        rel = posixpath.relpath(dst or ".", base or ".")
-        if dst.endswith("/") and not rel.endswith("/"):
-            rel += "/"
+        rel = self._rel_cache.get((base, dst))
+        if rel is None:  # relpath is slow, and a page links to the same few pages many times
+            rel = posixpath.relpath(dst or ".", base or ".")
+            if dst.endswith("/") and not rel.endswith("/"):
+                rel += "/"
+            self._rel_cache[(base, dst)] = rel
         return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -161,12 +236,19 @@ class PageContext:
     def url(self, id: str) -> str:
         return self.href(*self.layout.target(id))
 
+    def html_href(self, to_page: str, anchor: str = "") -> str:
+        """A final URL for raw HTML, where MkDocs does not rewrite `.md` links."""
+        return self.layout.html_url(self.page, to_page, anchor)
+
     def ref(self, id: str, label: str | None = None) -> str:
-        """A Markdown link to any briefing, actor, event or claim, shown by its name or title."""
+        """A Markdown link to any briefing, actor, event or claim, shown by its name or title; a claim by its
+        statement with its badges."""
         if label is None:
+            if self.corpus.kind.get(id) == "claim":
+                return self.claim_ref(self.corpus.claims[id])
             link = self._refs.get(id)
             if link is None:
-                link = self._refs[id] = f"[{isolate(escape_md(self.corpus.label(id)))}]({self.url(id)})"
+                link = self._refs[id] = f"[{isolate(escape_md(self.label(id)))}]({self.url(id)})"
             return link
         return f"[{isolate(escape_md(label))}]({self.url(id)})"
 
@@ -177,7 +259,33 @@ class PageContext:
         return f"[{escape_md(label)}]({self.href(to_page, anchor)})"
 
     def source_link(self, briefing: Briefing, anchor: str = "", label: str = "source text") -> str:
-        return self.page_link(f"sources/{briefing.id}.md", label, anchor)
+        return self.page_link(self.layout.source_page(briefing.id), label, anchor)
+
+    # Labels ------------------------------------------------------------------------------------------
+    def label(self, id: str) -> str:
+        """How an id reads as a link: an actor's name, a briefing's or event's title, a claim's statement."""
+        kind = self.corpus.kind.get(id)
+        if kind == "actor":
+            return self.corpus.actors[id].name
+        if kind == "briefing":
+            return self.corpus.briefings[id].title
+        if kind == "event":
+            return self.corpus.events[id].title
+        if kind == "claim":
+            return self.statement(self.corpus.claims[id])
+        return id
+
+    def statement(self, claim: Claim) -> str:
+        """A claim's statement as plain words: links read as their labels (a claim inside a claim as its id,
+        so statements cannot loop)."""
+        cache = self.layout.statement_cache
+        if claim.id not in cache:
+            def inner(m: re.Match[str]) -> str:
+                id, label = m[1].strip(), (m[2] or "").strip()
+                return label or (id if self.corpus.kind.get(id) == "claim" else self.label(id))
+
+            cache[claim.id] = " ".join(plain_text(LINK.sub(inner, claim.text)).split())
+        return cache[claim.id]
 
     # Text --------------------------------------------------------------------------------------------
     def md(self, text: str | None, inline: bool = False) -> str:
@@ -204,7 +312,7 @@ class PageContext:
     def describe(self, text: str | None, limit: int = 160) -> str:
         """A page's meta description: Markdown as plain words, `[[id]]` as its label, cut at a word. HTML-escaped,
         because themes print it into an attribute as it is."""
-        words = " ".join(plain_text(LINK.sub(lambda m: m[2] or self.corpus.label(m[1].strip()), text or "")).split())
+        words = " ".join(plain_text(LINK.sub(lambda m: m[2] or self.label(m[1].strip()), text or "")).split())
         if len(words) > limit:
             words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
         return html.escape(words)
@@ -213,26 +321,185 @@ class PageContext:
     def esc(text: Any) -> str:
         return isolate(escape_md(str(text))) if text is not None else ""
 
-    # Ratings and sourcing ------------------------------------------------------------------------------
-    def rating(self, claim: Claim) -> str:
-        """The Admiralty badge, linking to the legend."""
-        if not claim.rating:
-            return '<span class="bf-rating bf-rating--none" title="not rated">unrated</span>'
-        parts = []
-        if claim.reliability:
-            parts.append(f"source {claim.reliability}: {RELIABILITY_TEXT[claim.reliability]}")
-        if claim.credibility:
-            parts.append(f"information {claim.credibility}: {CREDIBILITY_TEXT[claim.credibility]}")
-        grade = claim.reliability or "x"
-        return (f'<span class="bf-rating bf-rating--{grade.lower()}" title="Admiralty rating: '
-                f'{html.escape("; ".join(parts))}">{html.escape(claim.rating)}</span>')
+    # Badges: each links to its row in the key, which says what it means --------------------------------
+    def _badge(self, cls: str, key: str, title: str, body: str) -> str:
+        href = self.html_href(self.layout.key_page, self.layout.key_anchor(key))
+        return f'<a class="bf-badge {cls}" href="{href}" title="{_attr(title)}">{body}</a>'
 
-    def sourcing(self, claim: Claim) -> str:
-        return (f'<span class="bf-sourcing bf-sourcing--{claim.sourcing}" '
-                f'title="{html.escape(SOURCING_TEXT[claim.sourcing])}">{claim.sourcing}</span>')
+    def grade(self, reliability: str | None, credibility: int | None) -> str:
+        """The Admiralty badge: the letter on its own colour, the digit beside it on white."""
+        if not reliability and not credibility:
+            return self._badge("bf-rating bf-rating--none", "ratings", "not rated", "unrated")
+        parts, body = [], ""
+        if reliability:
+            parts.append(f"source {reliability}: {RELIABILITY_TEXT[reliability]}")
+            body += f'<span class="bf-rel">{reliability}</span>'
+        if credibility:
+            parts.append(f"information {credibility}: {CREDIBILITY_TEXT[credibility]}")
+            body += f'<span class="bf-cred">{credibility}</span>'
+        cls = f"bf-rating bf-rating--{(reliability or 'x').lower()}"
+        return self._badge(cls, "ratings", "Admiralty rating: " + "; ".join(parts), body)
+
+    def rating(self, claim: Claim) -> str:
+        return self.grade(claim.reliability, claim.credibility)
+
+    def sourcing(self, claim: Claim | str) -> str:
+        key = claim if isinstance(claim, str) else claim.sourcing
+        return self._badge(f"bf-sourcing bf-sourcing--{key}", key, SOURCING_TEXT[key], key)
+
+    def modality(self, claim: Claim) -> str:
+        if not claim.modality:
+            return ""
+        return self._badge("bf-modality", claim.modality, MODALITY_TEXT[claim.modality], claim.modality)
+
+    def badges(self, claim: Claim, contested: bool = True) -> str:
+        """Sourcing, grade, modality and, for a claim that sources contradict, a mark leading to the dispute."""
+        out = f"{self.sourcing(claim)} {self.rating(claim)}"
+        if claim.modality:
+            out += " " + self.modality(claim)
+        return out + self.contested(claim) if contested else out
+
+    def contested(self, claim: Claim) -> str:
+        others = self.opponents(claim)
+        if not others:
+            return ""
+        href = self.html_href(*self.layout.dispute_target(claim, others[0]))
+        n = len(others)
+        title = f"{n} claim{'s' if n != 1 else ''} say{'s' if n == 1 else ''} otherwise: see them side by side"
+        return f' <a class="bf-mark bf-mark--contested" href="{href}" title="{_attr(title)}">contested</a>'
+
+    def opponents(self, claim: Claim) -> list[Claim]:
+        """The claims this one contradicts or is contradicted by, each once."""
+        seen = {c.id: c for c in self.corpus.claim_contradicted_by[claim.id]}
+        for cid in claim.contradicts:
+            if cid in self.corpus.claims:
+                seen.setdefault(cid, self.corpus.claims[cid])
+        return list(seen.values())
+
+    def dispute_link(self, a: Claim, b: Claim, label: str = "side by side") -> str:
+        page, anchor = self.layout.dispute_target(a, b)
+        return self.page_link(page, label, anchor)
+
+    def same_origin(self, a: Claim, b: Claim) -> str:
+        """The mark on a `supports` link between two claims of one origin."""
+        if not self.corpus.same_origin(a, b):
+            return ""
+        return (' <span class="bf-mark bf-mark--origin" title="both trace to the same speaker: one repeats the '
+                'other">same origin: not independent confirmation</span>')
+
+    # Claims where they are referenced ------------------------------------------------------------------
+    def claim_link(self, claim: Claim, limit: int = STATEMENT_LIMIT) -> str:
+        """The statement as a link to the claim; past `limit` characters cut at a word, the rest shown on
+        hover and keyboard focus (and in the title, and on the claim itself)."""
+        text = self.statement(claim)
+        href = self.html_href(*self.layout.target(claim.id))
+        if len(text) <= limit:
+            return f'<a class="bf-st" href="{href}">{escape_md(text)}</a>'
+        cut = text.rfind(" ", 0, limit + 1)
+        cut = cut if cut > limit // 2 else limit
+        head, rest = text[:cut], text[cut:].strip()
+        return (f'<a class="bf-st" href="{href}" title="{_attr(text)}">{escape_md(head)}'
+                f'<span class="bf-st-more">…</span><span class="bf-st-rest"> {escape_md(rest)}</span></a>')
+
+    def claim_ref(self, claim: Claim, by: bool = True) -> str:
+        """A claim referenced from elsewhere: badges, who asserts it, and what it states."""
+        who = f"{self.ref(claim.by)}: " if by else ""
+        return f'<span class="bf-ref">{self.badges(claim)} {who}{self.claim_link(claim)}</span>'
+
+    def claim_refs(self, claims: Iterable[Claim | str], by: bool = True) -> list[str]:
+        return [self.claim_ref(c if isinstance(c, Claim) else self.corpus.claims[c], by) for c in claims]
+
+    def chain(self, claim: Claim) -> str:
+        """Who said it and how it reached the page: "Dehghan, via Tasnim, in Sputnik Brasil"."""
+        out = self.ref(claim.by) + "".join(f", via {self.ref(v)}" for v in claim.via)
+        publication = self.corpus.briefings[claim.briefing].source.publication
+        if publication != claim.by and publication in self.corpus.actors:
+            out += f", in {self.ref(publication)}"
+        return out
+
+    def quote(self, claim: Claim) -> str:
+        """The quote as raw HTML, in the source's language, with its translation beneath and a link to where
+        it stands in the source."""
+        if not claim.quote:
+            return ""
+        b = self.corpus.briefings[claim.briefing]
+        lang = f' lang="{_attr(b.source.lang)}"' if b.source.lang else ""
+        out = f'<div class="bf-quote-box"><blockquote class="bf-quote-text"{lang}><p>“{html.escape(claim.quote)}”</p>'
+        if claim.span:
+            href = self.html_href(self.layout.source_page(b.id), f"quote-{claim.id}")
+            out += f'<p class="bf-quote-src">— <a href="{href}">in the source</a></p>'
+        out += "</blockquote>"
+        if claim.translation:
+            out += (f'<p class="bf-translation"><span class="bf-label">Translation:</span> '
+                    f'“{html.escape(claim.translation)}”</p>')
+        return out + "</div>"
+
+    # Tallies -----------------------------------------------------------------------------------------
+    def grade_tally(self, claims: list[Claim]) -> str:
+        """"55 claims: D3 12 · D4 10 …", most frequent grade first, each grade a badge."""
+        counts = Counter((c.reliability, c.credibility) for c in claims)
+        order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0] or "Z", kv[0][1] or 9))
+        parts = [f"{self.grade(r, g)} {n}" for (r, g), n in order]
+        n = len(claims)
+        return f"{n} claim{'s' if n != 1 else ''}: " + " · ".join(parts)
+
+    def support_tally(self, claim: Claim) -> str:
+        """How many claims confirm this one independently; repeats of its own origin are not counted."""
+        independent = len(self.corpus.independent_support(claim.id))
+        repeats = len(self.corpus.claim_supported_by[claim.id]) - independent
+        out = f"{independent} independent confirmation{'s' if independent != 1 else ''}"
+        return out + (f" ({repeats} more of the same origin, not counted)" if repeats else "")
+
+    def shared(self, a: str, b: str, n: int = 3) -> str:
+        """The briefings two actors share: the first few by title, then how many more."""
+        theirs = {x.id for x, _ in self.corpus.actor_briefings[b]}
+        both = [x.id for x, _ in self.corpus.actor_briefings[a] if x.id in theirs]
+        more = f" and {len(both) - n} more" if len(both) > n else ""
+        return self.refs(both[:n]) + more
+
+    def conflicts(self, claims: list[Claim]) -> list[tuple[Claim, Claim]]:
+        """The pairs among these claims that contradict each other."""
+        ids = {c.id for c in claims}
+        pairs: dict[str, tuple[Claim, Claim]] = {}
+        for c in claims:
+            for o in self.opponents(c):
+                if o.id in ids:
+                    pairs.setdefault(self.layout.dispute_anchor(c, o), (c, o))
+        return list(pairs.values())
+
+    def disputed(self, claims: Iterable[Claim]) -> list[tuple[Claim, list[Claim]]]:
+        """Each of these claims that others contradict, once, with those others."""
+        seen: dict[str, tuple[Claim, list[Claim]]] = {}
+        for c in claims:
+            others = self.opponents(c)
+            if others and c.id not in seen:
+                seen[c.id] = (c, others)
+        return list(seen.values())
+
+    def disputes_of(self, claims: Iterable[Claim]) -> list[tuple[Claim, Claim]]:
+        """Every contradicting pair with at least one of these claims, once."""
+        pairs: dict[str, tuple[Claim, Claim]] = {}
+        for c in claims:
+            for o in self.opponents(c):
+                pairs.setdefault(self.layout.dispute_anchor(c, o), (c, o))
+        return list(pairs.values())
+
+    def sourcing_tally(self, claims: list[Claim]) -> str:
+        counts = Counter(c.sourcing for c in claims)
+        return " · ".join(f"{self.sourcing(k)} {counts[k]}" for k in SOURCING_TEXT if counts[k])
 
     def kind_plural(self, kind: str) -> str:
         return KIND_PLURAL[kind]
+
+
+_ATTR_SPECIAL = {c: f"&#{ord(c)};" for c in "[]()`\\*_{}!#|~"}
+
+
+def _attr(text: str) -> str:
+    """Plain text as an HTML attribute value inside Markdown: escaped for HTML, and with Markdown's own
+    characters as entities, which Python-Markdown's inline patterns (links, code) would otherwise read
+    before they see the tag."""
+    return "".join(_ATTR_SPECIAL.get(c) or html.escape(c, quote=True) for c in " ".join(text.split()))
 
 
 def period_key(d: EdtfDate) -> str:
@@ -280,6 +547,58 @@ def actor_periods(corpus: Corpus, aid: str, limit: int) -> dict[str, ActorYear]:
         key = period_key(d) if per_year[d.year] > limit else str(d.year)
         getattr(periods[key], section).append(item)
     return dict(sorted(periods.items()))
+
+
+@dataclass
+class DisputeGroup:
+    """Claims that contradict or support each other, gathered under the event or actor they concern."""
+
+    concerns: str  # an event or actor id; "" for claims that name neither
+    contradictions: list[tuple[Claim, Claim]] = field(default_factory=list)
+    supports: dict[str, list[Claim]] = field(default_factory=dict)  # supported claim id -> claims supporting it
+
+
+def _concerns(corpus: Corpus, a: Claim, b: Claim) -> str:
+    """What a pair of claims is about: an event both concern, else either's; then an actor, likewise."""
+    for key in ("events", "about"):
+        mine, theirs = getattr(a, key), getattr(b, key)
+        for id in [x for x in mine if x in theirs] + mine + theirs:
+            if id in corpus.events or id in corpus.actors:
+                return id
+    return ""
+
+
+def dispute_groups(corpus: Corpus) -> list[DisputeGroup]:
+    """Every `contradicts` pair once, and every `supports` link, grouped: events in date order, then actors by
+    name, then the rest."""
+    groups: dict[str, DisputeGroup] = {}
+    seen: set[tuple[str, str]] = set()
+    published = {b.id: b.source.published.sort_key for b in corpus.briefings.values()}
+    for c in corpus.claims.values():
+        for cid in c.contradicts:
+            other = corpus.claims.get(cid)
+            pair = (min(c.id, cid), max(c.id, cid))
+            if other is None or pair in seen:
+                continue
+            seen.add(pair)
+            first, second = sorted((c, other), key=lambda x: (published[x.briefing], x.briefing, x.n))
+            key = _concerns(corpus, c, other)
+            groups.setdefault(key, DisputeGroup(key)).contradictions.append((first, second))
+        for cid in c.supports:
+            target = corpus.claims.get(cid)
+            if target is not None:
+                key = _concerns(corpus, c, target)
+                groups.setdefault(key, DisputeGroup(key)).supports.setdefault(cid, []).append(c)
+    event_order = {id: i for i, id in enumerate(corpus.events)}
+
+    def order(g: DisputeGroup) -> tuple[int, int, str]:
+        if g.concerns in event_order:
+            return (0, event_order[g.concerns], "")
+        if g.concerns in corpus.actors:
+            return (1, 0, corpus.actors[g.concerns].name.casefold())
+        return (2, 0, "")
+
+    return sorted(groups.values(), key=order)
 
 
 def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
@@ -358,7 +677,8 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
     env = make_env(overrides)
     pages: dict[str, str] = {}
     common = {"corpus": corpus, "site": options, "layout": layout, "counts": corpus.counts(),
-              "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT, "SOURCING": SOURCING_TEXT}
+              "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT, "SOURCING": SOURCING_TEXT,
+              "MODALITY": MODALITY_TEXT}
 
     def render(kind: str, path: str, **values: Any) -> None:
         ctx = PageContext(layout, path)
@@ -384,13 +704,16 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
         if b.draft:
             pages[f"briefings/{b.id}.md"] = with_draft_banner(pages[f"briefings/{b.id}.md"])
         if b.source_text is not None:
-            ctx = PageContext(layout, f"sources/{b.id}.md")
-            render("source", f"sources/{b.id}.md", briefing=b, source_html=render_source_html(ctx, b))
+            ctx = PageContext(layout, layout.source_page(b.id))
+            render("source", layout.source_page(b.id), briefing=b, source_html=render_source_html(ctx, b))
     render("actors", "actors/index.md")
+    published: dict[str, list[Claim]] = defaultdict(list)  # a publication's claims, in the briefings on its articles
+    for b in corpus.briefings.values():
+        published[b.source.publication].extend(b.claims)
     for a in corpus.actors.values():
         limit = options.actor_split_threshold
         periods = actor_periods(corpus, a.id, limit) if actor_items(corpus, a.id) > limit else {}
-        render("actor", f"actors/{a.id}.md", actor=a, years=periods)
+        render("actor", f"actors/{a.id}.md", actor=a, years=periods, published=published.get(a.id, []))
         for period, section in periods.items():
             render("actor_year", f"actors/{a.id}/{period}.md", actor=a, year=period, section=section,
                    all_years=list(periods))
@@ -405,6 +728,17 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
     if layout.split_events:
         for period, events in periods.items():
             render("events_page", f"events/{period}.md", period=period, events=events)
+
+    dispute_pages: dict[str, list[DisputeGroup]] = defaultdict(list)
+    for g in layout.disputes:
+        dispute_pages[layout.dispute_page(g.concerns)].append(g)
+    if layout.split_disputes:
+        render("disputes", layout.disputes_page, groups=[], pages=dict(dispute_pages), period=None)
+        for page, groups in dispute_pages.items():
+            render("disputes", page, groups=groups, pages={}, period=posixpath.basename(page)[:-3])
+    else:
+        render("disputes", layout.disputes_page, groups=layout.disputes, pages={}, period=None)
+    render("key", layout.key_page)
 
     months: dict[str, list[Briefing]] = defaultdict(list)
     for b in corpus.briefings.values():

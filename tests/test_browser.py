@@ -75,7 +75,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from _serve(built_site(tmp_path_factory, HOSTILE, "--no-strict")[0])
 
 
-@pytest.fixture(scope="session")
+# Module scope: other test modules import this fixture, and Playwright's sync API allows one instance at a time.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make chromium`); "
