@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .markup import escape_md, sanitize_html
-from .render import SiteOptions, render_site
+from .render import FILTER_SCRIPT, FILTER_STYLESHEET, SiteOptions, render_site
 
 log = logging.getLogger("mkdocs.plugins.briefings")
 
@@ -97,9 +97,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                   "fixed", file=sys.stderr)
             self.corpus, good = _LAST_GOOD[key]
             self.pages = {path: _with_banner(text, e) if path.endswith(".md") else text for path, text in good.items()}
-        css = "stylesheets/briefings.css"
-        if css in self.pages and css not in config.extra_css:
-            config.extra_css.append(css)
+        for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
+            if css in self.pages and css not in config.extra_css:
+                config.extra_css.append(css)
+        script = f"javascripts/{FILTER_SCRIPT}"
+        if script in self.pages and script not in config.extra_javascript:
+            config.extra_javascript.append(script)
         if self.command == "build" and not self.dirty:
             self._stage(config)
         self.seconds = time.perf_counter() - t0
