@@ -37,6 +37,8 @@ TEMPLATES = {
     "claims": "claims.md.j2",
     "claims_page": "claims-page.md.j2",
     "source": "source.md.j2",
+    "tags": "tags.md.j2",
+    "tag": "tag.md.j2",
 }
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
 # The claims filter's own stylesheet and script, served as stylesheets/ and javascripts/ (templates too).
@@ -121,6 +123,11 @@ class Layout:
 
     def claims_page(self, briefing_id: str) -> str:
         return f"claims/{self.claims_month(briefing_id)}.md" if self.split_claims else "claims/index.md"
+
+    @staticmethod
+    def tag_page(tag: str) -> str:
+        # A tag is an id, so it makes a safe file name; only 'index' would be the tags index itself.
+        return f"tags/{tag}.md" if tag != "index" else "tags/index-tag.md"
 
     def target(self, id: str) -> tuple[str, str]:
         """(page path, anchor) of an id."""
@@ -242,6 +249,9 @@ class PageContext:
     def plain(self, text: str | None) -> str:
         """User Markdown as plain words (links to their labels) for raw HTML, such as a claim's heading."""
         return self.html(claim_label(text, self.corpus, limit=10**6)[1:-1]) if text else ""
+
+    def tag_link(self, tag: str) -> str:
+        return f'<a class="bf-tag" href="{self.layout.html_url(self.page, self.layout.tag_page(tag))}">{tag}</a>'
 
     # The claims filter ----------------------------------------------------------------------------------
     def claim_data(self, claim: Claim) -> str:
@@ -462,6 +472,14 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
         for month, items in months.items():
             render("claims_page", f"claims/{month}.md", month=month, briefings=items)
 
+    tags: dict[str, list[Briefing]] = defaultdict(list)
+    for b in corpus.briefings.values():
+        for t in b.tags:
+            tags[t].append(b)
+    tags = dict(sorted(tags.items()))
+    render("tags", "tags/index.md", tags=tags)
+    for tag, items in tags.items():
+        render("tag", layout.tag_page(tag), tag=tag, briefings=items)
     return pages
 
 
