@@ -15,14 +15,14 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .markup import escape_md, sanitize_html
-from .render import FILTER_SCRIPT, FILTER_STYLESHEET, SiteOptions, render_site
+from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, SiteOptions, render_site
 
 log = logging.getLogger("mkdocs.plugins.briefings")
 
@@ -133,8 +133,23 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             # Detail pages stay out of the nav by design (a nav of every page makes builds quadratic).
             inclusion = InclusionLevel.UNDEFINED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        self._local_worker_shim(files, config)
         self.seconds += time.perf_counter() - t0
         return files
+
+    @staticmethod
+    def _local_worker_shim(files: Files, config: MkDocsConfig) -> None:
+        """Material's offline plugin (every plugin's on_config has run by now) adds a Web Worker shim for file://
+        from a CDN; serve our vendored copy of it instead, so that reading from disk requests nothing either."""
+        polyfills = config.extra.get("polyfills") or []
+        remote = [p for p in polyfills if isinstance(p, str) and "iframe-worker" in p and "://" in p]
+        if not remote:
+            return
+        path = f"javascripts/{WORKER_SHIM}"
+        config.extra["polyfills"] = [path if p in remote else p for p in polyfills]
+        if files.get_file_from_path(path) is None:
+            text = (DEFAULT_TEMPLATES / WORKER_SHIM).read_text(encoding="utf-8")
+            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.pages:
@@ -151,6 +166,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 server.watch(str(path))
         return server
 
+    @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.final_dir is not None:
             logging.getLogger("mkdocs").removeHandler(self.warnings)

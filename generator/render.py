@@ -44,6 +44,7 @@ STYLESHEET = "briefings.css"  # a template like the others; served as stylesheet
 # The claims filter's own stylesheet and script, served as stylesheets/ and javascripts/ (templates too).
 FILTER_STYLESHEET = "claims-filter.css"
 FILTER_SCRIPT = "claims-filter.js"
+WORKER_SHIM = "iframe-worker.js"  # vendored: search from file:// (see the plugin), served only by offline builds
 # The claims filter's facets: URL parameter -> label. One value each; `about`, `event` and `tag` match any
 # of a claim's values. The URL names ids, so a filtered view can be linked.
 FILTER_FACETS = {

@@ -92,7 +92,9 @@ def project_search_project(dst: Path) -> Path:
     """The mini project with the search options of the project's own mkdocs.yml (its separator, language)."""
     project = copy_project(MINI, dst)
     real = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    search = next(p["search"] for p in real["plugins"] if isinstance(p, dict) and "search" in p)
+    plugins = real["plugins"]  # a mapping (so mkdocs-offline.yml can add to it) or a list
+    search = plugins["search"] if isinstance(plugins, dict) else next(
+        p["search"] for p in plugins if isinstance(p, dict) and "search" in p)
     cfg = project / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
     assert "plugins: [search, " in text, "mini's mkdocs.yml no longer lists `search` first in a flow list"
