@@ -10,10 +10,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
-from sitekit import FIXTURES, REPO, Node, built_site, copy_project, page, run
+from sitekit import FIXTURES, REPO, Node, built_site, copy_project, page, run, site_pages
 from test_browser import CHROMIUM, CHROMIUM_ARGS, SEARCH_TIMEOUT_MS, Served, _serve, search
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -277,6 +277,24 @@ def test_offline_links_name_files(offline_site: Path) -> None:
     internal = [h for h in hrefs if not urlsplit(h).scheme]
     assert internal and all(urlsplit(h).path.endswith(".html") or not urlsplit(h).path for h in internal), internal
     assert "claims/index.html?sourcing=anonymous" in hrefs
+
+
+def test_every_offline_link_names_a_file_that_exists(offline_site: Path) -> None:
+    # A folder link from disk opens a directory listing: every internal link, ours in raw HTML included
+    # (Layout.html_url), must name the file itself.
+    bad = []
+    for pg in site_pages(offline_site).values():
+        if pg.url == "404.html":  # a server's page (absolute links); a browser on files never shows it
+            continue
+        for a in pg.root.find_all("a"):
+            href = a.get("href") or ""
+            parts = urlsplit(href)
+            if parts.scheme or not parts.path:
+                continue
+            target = (pg.path.parent / unquote(parts.path)).resolve()
+            if not target.is_file():
+                bad.append(f"{pg.url}: {href}")
+    assert not bad, "links that name no file:\n" + "\n".join(sorted(set(bad))[:20])
 
 
 # 8. Tags get pages ----------------------------------------------------------------------------------------------
