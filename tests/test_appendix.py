@@ -326,3 +326,15 @@ def test_screenshots_of_the_filtered_appendix(browser: Any, offline_site: Path, 
     finally:
         ctx.close()
 
+
+
+@pytest.mark.parametrize(("directory_urls", "href"), [(True, "../../tags/talks/"), (False, "../tags/talks.html")])
+def test_a_briefings_tags_link_to_their_pages(directory_urls: bool, href: str) -> None:
+    # _tags.md.j2 is the tag line for briefing pages, where tags were plain text.
+    from generator.corpus import load_corpus
+    from generator.render import Layout, PageContext, SiteOptions, make_env
+
+    corpus = load_corpus(APPENDIX)
+    ctx = PageContext(Layout(corpus, SiteOptions(use_directory_urls=directory_urls)), "briefings/talks-stall.md")
+    out = make_env(None).get_template("_tags.md.j2").render(b=corpus.briefings["talks-stall"], ctx=ctx)
+    assert f'<a class="bf-tag" href="{href}">talks</a>' in out and ">energy</a>" in out
