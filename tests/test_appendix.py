@@ -199,6 +199,10 @@ def test_split_appendix_filters_a_month_and_finds_the_others(served_split: Serve
     pg.wait_for_url("**/claims/2015-11/?rel=F&sourcing=anonymous#_talks-stall")
     assert visible_claims(pg) == {"walkout-planned"}
     assert pg.locator("select[name=sourcing]").input_value() == "anonymous"
+    # Every facet works across months, the list facets too.
+    pg.goto(served_split.url("claims/?event=kalimantan-summit&tag=talks"))
+    expect(pg.locator(".bf-filter-results li")).to_have_count(2)
+    assert pg.locator("select[name=event]").input_value() == "kalimantan-summit"
     facets = (split_site / "claims" / "facets.js").read_text(encoding="utf-8")
     assert "Ivanov planned the walkout" not in facets, "the index holds facets, not the claims' text"
     assert not pg.errors

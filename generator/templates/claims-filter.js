@@ -43,7 +43,7 @@
       by: facets.actors.filter(function (a, i) { return used.by[i]; }).sort(byName),
       about: facets.actors.filter(function (a, i) { return used.about[i]; }).sort(byName),
       briefing: facets.briefings.filter(function (b, i) { return used.briefing[i]; }),
-      event: facets.events.filter(function (e, i) { return used.event[i]; }),
+      event: facets.events.filter(function (e, i) { return used.event[i]; }).map(function (e) { return [e, e]; }),
       tag: facets.tags.filter(function (t, i) { return used.tag[i]; }).sort().map(function (t) { return [t, t]; })
     };
     selects.forEach(function (select) {
@@ -58,7 +58,7 @@
     return {
       rel: c[1].replace(/[0-9]/g, ""), cred: c[1].replace(/[A-Z]/g, ""), sourcing: facets.sourcings[c[2]],
       by: facets.actors[c[3]][0], about: c[4].map(id(facets.actors)).join(" "), briefing: b[0],
-      event: c[5].map(id(facets.events)).join(" "),
+      event: c[5].map(function (e) { return facets.events[e]; }).join(" "),
       tag: b[4].map(function (t) { return facets.tags[t]; }).join(" ")
     };
   }
