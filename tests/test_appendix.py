@@ -342,3 +342,18 @@ def test_a_briefings_tags_link_to_their_pages(directory_urls: bool, href: str) -
     ctx = PageContext(Layout(corpus, SiteOptions(use_directory_urls=directory_urls)), "briefings/talks-stall.md")
     out = make_env(None).get_template("_tags.md.j2").render(b=corpus.briefings["talks-stall"], ctx=ctx)
     assert f'<a class="bf-tag" href="{href}">talks</a>' in out and ">energy</a>" in out
+
+
+def test_render_out_keeps_the_filter_and_a_mapping_of_plugins(tmp_path: Path) -> None:
+    # The project's mkdocs.yml lists its plugins as a mapping (for mkdocs-offline.yml's INHERIT).
+    import yaml
+    from sitekit import briefings_cli, output
+
+    out = tmp_path / "out"
+    proc = briefings_cli("render", "--out", str(out), cwd=REPO)
+    assert proc.returncode == 0, output(proc)
+    config = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "briefings" not in config["plugins"] and "separator" in config["plugins"]["search"]
+    assert "javascripts/claims-filter.js" in config["extra_javascript"]
+    assert "stylesheets/claims-filter.css" in config["extra_css"]
+    assert (out / "docs" / "javascripts" / "claims-filter.js").is_file()
