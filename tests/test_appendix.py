@@ -199,6 +199,15 @@ def test_split_appendix_filters_a_month_and_finds_the_others(served_split: Serve
     pg.wait_for_url("**/claims/2015-11/?rel=F&sourcing=anonymous#_talks-stall")
     assert visible_claims(pg) == {"walkout-planned"}
     assert pg.locator("select[name=sourcing]").input_value() == "anonymous"
+    # Opened without a filter, the index loads the facets only when the reader reaches for the filter.
+    loaded: list[str] = []
+    pg.on("request", lambda r: loaded.append(r.url))
+    pg.goto(served_split.url("claims/"))
+    pg.wait_for_load_state("networkidle")
+    assert not [u for u in loaded if u.endswith("facets.js")], "facets.js is loaded on demand"
+    pg.select_option(".bf-filter select[name=sourcing]", "anonymous")
+    expect(pg.locator(".bf-filter-results li")).to_have_count(2)
+    assert parse_qs(urlsplit(pg.url).query) == {"sourcing": ["anonymous"]}
     # Every facet works across months, the list facets too.
     pg.goto(served_split.url("claims/?event=kalimantan-summit&tag=talks"))
     expect(pg.locator(".bf-filter-results li")).to_have_count(2)

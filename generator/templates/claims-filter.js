@@ -167,16 +167,29 @@
 
     var source = box.getAttribute("data-index");
     if (!source) return start();
-    status.textContent = "Loading the filter…";
-    var script = document.createElement("script"); // a script, not fetch(): it loads from file:// too
-    script.src = source;
-    script.onload = function () {
-      facets = window.bfClaimFacets;
-      fillOptions(selects, facets);
-      start();
-    };
-    script.onerror = function () { status.textContent = "The filter's index could not be loaded."; };
-    document.head.appendChild(script);
+    // The split index needs every claim's facets: loaded when a link carries a filter or the reader reaches
+    // for a control, not by every visit to the month table.
+    var loading = false;
+    function load() {
+      if (loading) return;
+      loading = true;
+      status.textContent = "Loading the filter…";
+      var script = document.createElement("script"); // a script, not fetch(): it loads from file:// too
+      script.src = source;
+      script.onload = function () {
+        facets = window.bfClaimFacets;
+        var chosen = selects.map(function (s) { return s.value; });
+        fillOptions(selects, facets);
+        selects.forEach(function (s, i) { s.value = chosen[i]; }); // what the reader chose while it loaded
+        start();
+        if (chosen.some(Boolean)) apply(true);
+      };
+      script.onerror = function () { status.textContent = "The filter's index could not be loaded."; };
+      document.head.appendChild(script);
+    }
+    if (location.search) return load();
+    status.textContent = total ? total + " claims; choose to narrow." : "Choose to narrow the claims.";
+    ["pointerdown", "focusin", "change"].forEach(function (type) { box.addEventListener(type, load); });
   }
 
   init();
