@@ -297,7 +297,7 @@ class PageContext:
         data = f' data-index="{html.escape(index)}"' if index else ""
         if self.layout.split_claims and self.page != "claims/index.md":  # a month page: offer every month
             data += f' data-all="{self.layout.html_url(self.page, "claims/index.md")}"'
-        return (f'<div class="bf-filter" data-total="{len(claims)}"{data}>'
+        return (f'<div class="bf-filter" data-search-exclude="" data-total="{len(claims)}"{data}>'
                 f'<div class="bf-filter-facets">{"".join(parts)}</div>'
                 '<p class="bf-filter-status" role="status"></p></div>')
 

@@ -132,6 +132,15 @@ def test_every_claim_is_a_row_with_its_facets(appendix_site: Path) -> None:
         assert shown in text, f"the row shows {shown!r}: {text}"
 
 
+def test_claims_pages_read_as_text_not_markup(appendix_site: Path, split_site: Path) -> None:
+    for site in (appendix_site, split_site):
+        for url in ("claims/", "claims/2015-11/", "claims/2016-03/"):
+            if url != "claims/" and site == appendix_site:
+                continue
+            text = page(site, url).article.text()
+            assert "{:" not in text and "](" not in text and "**" not in text, f"/{url}: Markdown left raw"
+
+
 def test_filter_f_and_anonymous_leaves_exactly_those_and_survives_reload(served: Served, pg: Any) -> None:
     pg.goto(served.url("claims/"))
     assert visible_claims(pg) == set(CLAIMS)
@@ -226,6 +235,8 @@ def test_search_index_has_every_claim_and_event_as_its_own_section(appendix_site
         assert set(CLAIMS) | {"kalimantan-summit"} <= anchors
     claim = next(d for d in docs if d["location"].endswith("#pipeline-shelved"))
     assert claim["title"] == "Ruritania shelved the zanzibarite pipeline for a year."
+    month = next(d for d in docs if d["location"] == "claims/2015-11/")
+    assert "Source reliability" not in month["text"], "the filter's controls are not indexed"
 
 
 def test_searching_an_event_title_opens_its_anchor(served: Served, pg: Any) -> None:
