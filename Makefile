@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site serve test lint check schema bench clean chromium
+.PHONY: site offline serve test lint check schema bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(TEST_STAMP): $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
+
+# The site for reading from disk (file://): links name files, search works without a server.
+offline: $(STAMP)
+	$(BIN)/mkdocs build --strict -f mkdocs-offline.yml
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
@@ -48,4 +52,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf site build .pytest_cache .ruff_cache .hypothesis
+	rm -rf site site-offline build .pytest_cache .ruff_cache .hypothesis

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .corpus import load_corpus
-from .render import SiteOptions, render_site
+from .render import FILTER_SCRIPT, FILTER_STYLESHEET, SiteOptions, render_site
 
 MARKER = ".briefings-render"  # marks a folder this command made, so it may replace it next time
 
@@ -52,8 +52,11 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct)
 _Dumper.add_representer(_Tagged, _represent)
 
 
-def _plugin_options(plugins: list[Any]) -> tuple[list[Any], dict[str, Any]]:
-    """The plugin list without ours, and our options."""
+def _plugin_options(plugins: list[Any] | dict[str, Any]) -> tuple[list[Any] | dict[str, Any], dict[str, Any]]:
+    """The plugins without ours, and our options. `plugins` is MkDocs' list, or its mapping form (the project's
+    mkdocs.yml uses it, so that mkdocs-offline.yml can inherit and add to it)."""
+    if isinstance(plugins, dict):
+        return {k: v for k, v in plugins.items() if k != "briefings"}, plugins.get("briefings") or {}
     kept, ours = [], {}
     for p in plugins:
         if p == "briefings":
@@ -116,9 +119,12 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     config["plugins"] = plugins
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
-    css = "stylesheets/briefings.css"
-    if css in pages:
-        config["extra_css"] = [*config.get("extra_css", []), css]
+    for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
+        if css in pages:
+            config["extra_css"] = [*config.get("extra_css", []), css]
+    script = f"javascripts/{FILTER_SCRIPT}"
+    if script in pages:
+        config["extra_javascript"] = [*config.get("extra_javascript", []), script]
     (out / "mkdocs.yml").write_text(
         "# Made by `briefings render`: the briefings plugin's pages, pre-rendered.\n"
         + yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")

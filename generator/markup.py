@@ -175,6 +175,7 @@ _TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "u", "ul", "time", "nav", "section", "article", "aside", "figure", "figcaption", "cite",
+    "label", "select", "option",  # the claims filter's controls (inert without its script)
 }
 _ATTRS = {
     "*": {"id", "class", "title", "lang", "dir"},
@@ -184,11 +185,15 @@ _ATTRS = {
     "time": {"datetime"},
     "details": {"open"},
     "ol": {"start"},
+    "p": {"role"},
+    "select": {"name"},
+    "option": {"value"},
 }
 
 
 _CLEANER = nh3.Cleaner(tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https", "mailto"},
-                       link_rel="noopener noreferrer", strip_comments=True)  # built once, not per page
+                       link_rel="noopener noreferrer", strip_comments=True,  # built once, not per page
+                       generic_attribute_prefixes={"data-"})  # data-*: the claims filter's facets
 
 
 def sanitize_html(html: str) -> str:

@@ -17,14 +17,14 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .markup import escape_md, sanitize_html
-from .render import SiteOptions, render_site
+from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, SiteOptions, render_site
 from .sitedir import (
     MARKER,
     BuildLock,
@@ -122,9 +122,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if _SESSION.get("command") == "serve" and config.strict:  # see _serve_despite_warnings
             self.warnings.reset()
             logging.getLogger("mkdocs").addHandler(self.warnings)
-        css = "stylesheets/briefings.css"
-        if css in self.pages and css not in config.extra_css:
-            config.extra_css.append(css)
+        for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
+            if css in self.pages and css not in config.extra_css:
+                config.extra_css.append(css)
+        script = f"javascripts/{FILTER_SCRIPT}"
+        if script in self.pages and script not in config.extra_javascript:
+            config.extra_javascript.append(script)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
             try:
                 self._stage(config)
@@ -167,8 +170,23 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             # Detail pages stay out of the nav by design (a nav of every page makes builds quadratic).
             inclusion = InclusionLevel.UNDEFINED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        self._local_worker_shim(files, config)
         self.seconds += time.perf_counter() - t0
         return files
+
+    @staticmethod
+    def _local_worker_shim(files: Files, config: MkDocsConfig) -> None:
+        """Material's offline plugin (every plugin's on_config has run by now) adds a Web Worker shim for file://
+        from a CDN; serve our vendored copy of it instead, so that reading from disk requests nothing either."""
+        polyfills = config.extra.get("polyfills") or []
+        remote = [p for p in polyfills if isinstance(p, str) and "iframe-worker" in p and "://" in p]
+        if not remote:
+            return
+        path = f"javascripts/{WORKER_SHIM}"
+        config.extra["polyfills"] = [path if p in remote else p for p in polyfills]
+        if files.get_file_from_path(path) is None:
+            text = (DEFAULT_TEMPLATES / WORKER_SHIM).read_text(encoding="utf-8")
+            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.pages:
@@ -185,6 +203,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 server.watch(str(path))
         return server
 
+    @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if _SESSION.get("command") == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)

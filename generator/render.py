@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 
@@ -40,9 +41,21 @@ TEMPLATES = {
     "source": "source.md.j2",
     "disputes": "disputes.md.j2",
     "key": "key.md.j2",
+    "tags": "tags.md.j2",
+    "tag": "tag.md.j2",
 }
 CORPUS_JSON, CORPUS_SCHEMA = "data/corpus.json", "data/corpus.schema.json"
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
+# The claims filter's own stylesheet and script, served as stylesheets/ and javascripts/ (templates too).
+FILTER_STYLESHEET = "claims-filter.css"
+FILTER_SCRIPT = "claims-filter.js"
+WORKER_SHIM = "iframe-worker.js"  # vendored: search from file:// (see the plugin), served only by offline builds
+# The claims filter's facets: URL parameter -> label. One value each; `about`, `event` and `tag` match any
+# of a claim's values. The URL names ids, so a filtered view can be linked.
+FILTER_FACETS = {
+    "rel": "Source reliability", "cred": "Credibility", "sourcing": "Sourcing", "by": "Asserted by",
+    "about": "About", "briefing": "Briefing", "event": "Event", "tag": "Tag",
+}
 # The default templates ship inside the package; a project's own templates folder overrides single files.
 DEFAULT_TEMPLATES = Path(__file__).parent / "templates"
 RELIABILITY_TEXT = {
@@ -185,6 +198,11 @@ class Layout:
     def key_anchor(what: str) -> str:
         """The key's row for a sourcing label, a reliability letter, a credibility digit or a modality."""
         return f"_key-{str(what).lower()}"
+
+    @staticmethod
+    def tag_page(tag: str) -> str:
+        # A tag is an id, so it makes a safe file name; only 'index' would be the tags index itself.
+        return f"tags/{tag}.md" if tag != "index" else "tags/index-tag.md"
 
     def target(self, id: str) -> tuple[str, str]:
         """(page path, anchor) of an id."""
@@ -491,6 +509,61 @@ class PageContext:
     def kind_plural(self, kind: str) -> str:
         return KIND_PLURAL[kind]
 
+    @staticmethod
+    def html(text: Any) -> str:
+        """Plain text for raw HTML in a page: escaped, and `{` too, so no attribute list can form in it."""
+        return html.escape(" ".join(str(text).split())).replace("{", "&#123;") if text is not None else ""
+
+    def tag_link(self, tag: str) -> str:
+        return f'<a class="bf-tag" href="{self.layout.html_url(self.page, self.layout.tag_page(tag))}">{tag}</a>'
+
+    # The claims filter ----------------------------------------------------------------------------------
+    def claim_data(self, claim: Claim) -> str:
+        """A claim's facets as data attributes for the filter script (ids and codes: safe in an attribute)."""
+        b = self.corpus.briefings[claim.briefing]
+        values = {"rel": claim.reliability or "", "cred": str(claim.credibility or ""), "sourcing": claim.sourcing,
+                  "by": claim.by, "about": " ".join(claim.about), "briefing": claim.briefing,
+                  "event": " ".join(claim.events), "tag": " ".join(b.tags)}
+        return " ".join(f'data-{k}="{html.escape(v)}"' for k, v in values.items())
+
+    def filter_url(self, **facets: str) -> str:
+        """The claims appendix narrowed to these facets (sourcing="anonymous"), as a final URL."""
+        return self.layout.html_url(self.page, "claims/index.md") + "?" + urlencode(facets)
+
+    def claims_filter(self, claims: list[Claim], index: str = "") -> str:
+        """The filter's controls as one raw HTML block, shown only when the script runs. Options are the values
+        on this page; with `index` (the URL of a facets script) the script fills them from there instead."""
+        options: dict[str, list[tuple[str, str]]] = {
+            "rel": [(r, f"{r}: {t}") for r, t in RELIABILITY_TEXT.items()],
+            "cred": [(str(c), f"{c}: {t}") for c, t in CREDIBILITY_TEXT.items()],
+            "sourcing": [(s, s) for s in SOURCING_TEXT],
+        }
+        if not index:
+            corpus = self.corpus
+            actors = {a for c in claims for a in (c.by, *c.about)}
+            names = {a: corpus.actors[a].name if a in corpus.actors else a for a in actors}
+            options["by"] = sorted(((c.by, names[c.by]) for c in claims), key=lambda o: o[1].casefold())
+            options["about"] = sorted(((a, names[a]) for c in claims for a in c.about), key=lambda o: o[1].casefold())
+            briefings = {c.briefing for c in claims}
+            options["briefing"] = [(b.id, b.title) for b in corpus.briefings.values() if b.id in briefings]
+            events = {e for c in claims for e in c.events}
+            options["event"] = [(e.id, f"{e.date.human()} {e.title}") for e in corpus.events.values()
+                                if e.id in events]
+            tags = {t for c in claims for t in corpus.briefings[c.briefing].tags}
+            options["tag"] = [(t, t) for t in sorted(tags)]
+        parts = []
+        for key, label in FILTER_FACETS.items():
+            opts = "".join(f'<option value="{html.escape(v)}">{html.escape(t)}</option>'
+                           for v, t in dict(options.get(key, [])).items())
+            parts.append(f'<label class="bf-filter-facet"><span>{label}</span> <select name="{key}">'
+                         f'<option value="">any</option>{opts}</select></label>')
+        data = f' data-index="{html.escape(index)}"' if index else ""
+        if self.layout.split_claims and self.page != "claims/index.md":  # a month page: offer every month
+            data += f' data-all="{self.layout.html_url(self.page, "claims/index.md")}"'
+        return (f'<div class="bf-filter" data-search-exclude="" data-total="{len(claims)}"{data}>'
+                f'<div class="bf-filter-facets">{"".join(parts)}</div>'
+                '<p class="bf-filter-status" role="status"></p></div>')
+
 
 _ATTR_SPECIAL = {c: f"&#{ord(c)};" for c in "[]()`\\*_{}!#|~"}
 
@@ -691,6 +764,8 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
 
     assert env.loader is not None
     pages[f"stylesheets/{STYLESHEET}"] = env.loader.get_source(env, STYLESHEET)[0]
+    pages[f"stylesheets/{FILTER_STYLESHEET}"] = env.loader.get_source(env, FILTER_STYLESHEET)[0]
+    pages[f"javascripts/{FILTER_SCRIPT}"] = env.loader.get_source(env, FILTER_SCRIPT)[0]
     render("home", "index.md")
     briefing_years: dict[int, list[Briefing]] = defaultdict(list)
     for b in corpus.briefings.values():
@@ -744,13 +819,62 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
     for b in corpus.briefings.values():
         if b.claims:
             months[layout.claims_month(b.id)].append(b)
-    render("claims", "claims/index.md", split=layout.split_claims, months=months)
+    index = ""
+    if layout.split_claims:
+        index = CLAIM_FACETS
+        pages[f"claims/{CLAIM_FACETS}"] = render_claim_facets(layout, months)
+    render("claims", "claims/index.md", split=layout.split_claims, months=months, facets=index)
     if layout.split_claims:
         for month, items in months.items():
             render("claims_page", f"claims/{month}.md", month=month, briefings=items)
     # Data out: static files, not pages (the contract's /data/corpus.json, with its schema beside it).
     pages[CORPUS_JSON] = render_corpus_json(corpus)
     pages[CORPUS_SCHEMA] = render_corpus_schema()
+
+    tags: dict[str, list[Briefing]] = defaultdict(list)
+    for b in corpus.briefings.values():
+        for t in b.tags:
+            tags[t].append(b)
+    tags = dict(sorted(tags.items()))
+    render("tags", "tags/index.md", tags=tags)
+    for tag, items in tags.items():
+        render("tag", layout.tag_page(tag), tag=tag, briefings=items)
     return pages
+
+
+CLAIM_FACETS = "facets.js"  # beside the split claims index: every claim's facets, for filtering across months
+
+
+def render_claim_facets(layout: Layout, months: dict[str, list[Briefing]]) -> str:
+    """Every claim's facets in a compact script (columns of small integers), loaded by the split claims index
+    only: it says which briefings, on which month pages, hold the claims a filter selects, without loading the
+    claims themselves. A script rather than JSON so that it loads from file:// too."""
+    corpus = layout.corpus
+    index: dict[str, dict[str, int]] = {k: {} for k in ("actor", "event", "tag")}
+    labels: dict[str, list[Any]] = {k: [] for k in ("actor", "event", "tag")}
+
+    def n(kind: str, id: str) -> int:
+        if id not in index[kind]:
+            index[kind][id] = len(labels[kind])
+            if kind == "actor":
+                labels[kind].append([id, corpus.actors[id].name if id in corpus.actors else id])
+            else:  # events by id only: their titles would double the file (4,363 at 1,000 briefings)
+                labels[kind].append(id)
+        return index[kind][id]
+
+    sourcings = list(SOURCING_TEXT)
+    pages, briefings, claims = [], [], []
+    for month, items in sorted(months.items(), reverse=True):
+        pages.append([month, layout.html_url("claims/index.md", f"claims/{month}.md")])
+        for b in items:
+            briefings.append([b.id, b.title, b.source.published.human(), len(pages) - 1, [n("tag", t) for t in b.tags]])
+            for c in b.claims:
+                claims.append([len(briefings) - 1, c.rating or "", sourcings.index(c.sourcing), n("actor", c.by),
+                               [n("actor", a) for a in c.about],
+                               [n("event", e) for e in c.events if e in corpus.events]])
+    data = {"pages": pages, "briefings": briefings, "actors": labels["actor"], "events": labels["event"],
+            "tags": labels["tag"], "sourcings": sourcings, "claims": claims}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return "window.bfClaimFacets = " + text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + ";\n"
 
 

@@ -48,13 +48,13 @@ theme:
         icon: material/weather-sunny
         name: Light mode
 
-plugins:
-  - search:
-      separator: '[\\s\\-,:!=\\[\\]()"/]+|(?!\\b)(?=[A-Z][a-z])'
-  - briefings:
-      briefings: briefings  # actors.yml and one .yml per article
-      templates: templates  # your changed page templates, if any (README.md there)
-      seeds: seeds          # the articles' full texts
+plugins:  # a mapping, not a list, so that a config that INHERITs this one can add a plugin
+  search:
+    separator: '[\\s\\-,:!=\\[\\]()"/]+|(?!\\b)(?=[A-Z][a-z])'
+  briefings:
+    briefings: briefings  # actors.yml and one .yml per article
+    templates: templates  # your changed page templates, if any (README.md there)
+    seeds: seeds          # the articles' full texts
 
 markdown_extensions:
   - attr_list
@@ -76,6 +76,9 @@ nav:
   - Actors: actors/index.md
   - Events: events/index.md
   - Claims: claims/index.md
+  - Disputes: disputes/index.md
+  - Tags: tags/index.md
+  - Key: key/index.md
   - About: about.md
 """
 

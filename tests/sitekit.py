@@ -92,7 +92,9 @@ def project_search_project(dst: Path) -> Path:
     """The mini project with the search options of the project's own mkdocs.yml (its separator, language)."""
     project = copy_project(MINI, dst)
     real = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    search = next(p["search"] for p in real["plugins"] if isinstance(p, dict) and "search" in p)
+    plugins = real["plugins"]  # a mapping (so mkdocs-offline.yml can add to it) or a list
+    search = plugins["search"] if isinstance(plugins, dict) else next(
+        p["search"] for p in plugins if isinstance(p, dict) and "search" in p)
     cfg = project / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
     assert "plugins: [search, " in text, "mini's mkdocs.yml no longer lists `search` first in a flow list"
@@ -281,3 +283,12 @@ def contract_urls(ids: FixtureIds) -> list[str]:
     return ["", "briefings/", "actors/", "events/", "claims/",
             *(f"briefings/{b}/" for b in ids.briefings), *(f"actors/{a}/" for a in ids.actors),
             *(f"sources/{b}/" for b in ids.with_source)]
+
+
+def anchored_block(pg: Page, id: str) -> Node | None:
+    """The block an id anchors: the element itself, or the block around a heading that carries it (the appendix's
+    claims and the events index anchor their headings, for search)."""
+    node = pg.root.by_id(id)
+    if node is not None and node.tag in ("h2", "h3") and node.parent is not None:
+        return node.parent
+    return node

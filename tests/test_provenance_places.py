@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from sitekit import FIXTURES, built_site, ensure_docs_dir, mkdocs_build, output, page
+from sitekit import FIXTURES, anchored_block, built_site, ensure_docs_dir, mkdocs_build, output, page
 
 from generator.corpus import Corpus, load_corpus
 from generator.errors import BriefingError, BriefingsError
@@ -215,8 +215,9 @@ def test_a_place_has_a_page_listing_its_events_from_every_briefing(site: Path) -
 
 
 def test_the_events_page_links_the_place_and_shows_what_later_briefings_add(site: Path) -> None:
-    events = page(site, "events/").article
-    sorties = events.by_id("hamadan-sorties-2016-08-16")
+    events_page = page(site, "events/")
+    events = events_page.article
+    sorties = anchored_block(events_page, "hamadan-sorties-2016-08-16")
     assert sorties is not None
     place = next(a for a in sorties.find_all("a") if a.text() == "Hamadan Air Base")
     assert (place.get("href") or "").endswith("actors/hamadan-air-base/")
@@ -225,7 +226,7 @@ def test_the_events_page_links_the_place_and_shows_what_later_briefings_add(site
     assert "Still going on five days later, the speaker confirms." in report.text()
     assert report.text().startswith("As Iran's parliament speaker confirms Russian use of Hamadan reports it")
     assert (report.one("a").get("href") or "").endswith("briefings/hamadan-larijani-2016-08/")
-    continues = events.by_id("hamadan-use-continues-2016-08-21")
+    continues = anchored_block(events_page, "hamadan-use-continues-2016-08-21")
     assert continues is not None and "the Hamadan base, Iran" in continues.text()
     assert events.by_id("larijani-remarks-2016-08-21") is not None
-    assert "Tehran" in events.by_id("larijani-remarks-2016-08-21").text()
+    assert "Tehran" in anchored_block(events_page, "larijani-remarks-2016-08-21").text()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from sitekit import FIXTURES, MINI, Page, built_site, copy_project, page, resolve, site_pages
+from sitekit import FIXTURES, MINI, Page, anchored_block, built_site, copy_project, page, resolve, site_pages
 from test_browser import Served, _serve, browser  # noqa: F401  (the session's Chromium, shared)
 from test_site import claim_block, links, section_links, section_text, target
 from test_site import section as section_nodes
@@ -167,7 +167,7 @@ def test_contested_claims_are_marked_wherever_they_appear(reading_site: Path) ->
                 marks = [u for u, t in links(ref, pg) if t == "contested"]
                 assert marks and all(u.startswith("disputes/#_vs-") for u in marks), f"/{pg.url}: {cid} unmarked"
                 seen += 1
-            block = pg.root.by_id(cid)
+            block = anchored_block(pg, cid)
             if block is not None:
                 assert "contested" in {a.text() for a in block.find_all("a", cls="bf-mark")}
     assert seen > 5
@@ -175,7 +175,7 @@ def test_contested_claims_are_marked_wherever_they_appear(reading_site: Path) ->
 
 def test_event_lists_its_claims_with_badges_and_the_pairs_in_conflict(reading_site: Path) -> None:
     pg = page(reading_site, "events/")
-    event = pg.root.by_id("hamadan-flights")
+    event = anchored_block(pg, "hamadan-flights")
     box = event.one("div", cls="bf-event-claims")
     on_event = [cid for cid, c in CLAIMS.items() if "hamadan-flights" in c.get("events", [])]
     assert all(refs_to(pg, cid) for cid in on_event)
