@@ -21,7 +21,8 @@ from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
 from .markup import escape_md, escape_url, inline_start, neutralise_md, page_title
-from .model import Briefing, Claim, Event, Relation
+from .model import Actor, Briefing, Claim, Event, Relation
+from .pictures import render_graph, render_network, render_timeline
 
 TEMPLATES = {
     "home": "home.md.j2",
@@ -223,6 +224,29 @@ class PageContext:
 
     def kind_plural(self, kind: str) -> str:
         return KIND_PLURAL[kind]
+
+    # Pictures (build-time SVG, a raw HTML block: its links are final URLs) ---------------------------------------
+    def html_url(self, id: str) -> str:
+        to_page, anchor = self.layout.target(id)
+        if to_page == self.page and anchor:
+            return f"#{anchor}"
+        return self.layout.html_url(self.page, to_page, anchor)
+
+    def timeline(self, events: Iterable[Event], briefing: Briefing | None = None) -> str:
+        """The events on a time axis; on a briefing's page, those it reports from other briefings marked."""
+        elsewhere = (lambda e: e.briefing != briefing.id) if briefing is not None else None
+        return render_timeline(list(events), lambda e: self.html_url(e.id), elsewhere=elsewhere,
+                               compact=not self.page.startswith("events/"))
+
+    def graph(self, actor: Actor) -> str:
+        """The actor's relations, and the actors it most often appears with."""
+        return render_graph(actor, self.corpus.actor_relations[actor.id], self.corpus.actor_coactors.get(actor.id, []),
+                            self.corpus.actors, self.html_url,
+                            lambda r: self.layout.html_url(self.page, f"briefings/{r.briefing}.md", "_relations"))
+
+    def network(self) -> str:
+        """The most connected actors and their relations, for the actors index."""
+        return render_network(list(self.corpus.actors.values()), self.corpus.relations, self.html_url)
 
 
 def period_key(d: EdtfDate) -> str:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpuskit import ALPHA, corpus_of, make_project
+from sitekit import Node, parse_html
 
 from generator.corpus import load_corpus
+from generator.dates import parse_edtf
+from generator.model import Actor, Event, Relation
+from generator.pictures import render_graph, render_network, render_timeline
+from generator.render import render_site
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -44,3 +49,84 @@ def test_the_shipped_2011_pair_reads_in_the_order_it_happened() -> None:
     # Both are dated Feb-Oct 2011; the no-show in Tunis followed the understanding, and the briefing lists it second.
     events = list(load_corpus(REPO).events)
     assert events.index("us-russia-libya-understanding-2011") < events.index("tunis-meeting-no-show-2011")
+
+
+# The pictures as SVG -------------------------------------------------------------------------------------------
+
+def event(id: str, when: str, title: str = "", briefing: str = "b") -> Event:
+    return Event(id=id, date=parse_edtf(when), title=title or id, briefing=briefing)
+
+
+def actor(id: str, name: str = "") -> Actor:
+    return Actor(id=id, name=name or id.title(), kind="person")
+
+
+def relation(a: str, b: str, kind: str, when: str | None = None) -> Relation:
+    return Relation(between=[a, b], kind=kind, date=parse_edtf(when) if when else None, briefing="b")
+
+
+def svg_of(markup: str) -> Node:
+    root = parse_html(markup)
+    return root.one("svg")
+
+
+def test_the_same_corpus_draws_the_same_bytes(tmp_path: Path) -> None:
+    first = render_site(corpus_of(make_project(tmp_path / "one")))
+    second = render_site(corpus_of(make_project(tmp_path / "two")))
+    pictures = [p for p, text in first.items() if "<svg" in text]
+    assert {"events/index.md", "actors/index.md", "actors/vlad.md", "briefings/beta-holds.md"} <= set(pictures)
+    assert all(first[p] == second[p] for p in pictures)
+
+
+def test_a_timeline_marks_days_as_points_and_spans_as_bars_with_links_and_titles() -> None:
+    events = [event("day", "2015-11-14", "A day"), event("month", "2015-11~", "A month, approximately"),
+              event("span", "2016-02-15/2016-02-29?", "Two weeks, uncertain end")]
+    svg = svg_of(render_timeline(events, lambda e: f"#{e.id}"))
+    marks = {a.get("href"): a for a in svg.find_all("a")}
+    assert set(marks) == {"#day", "#month", "#span"}
+    assert marks["#day"].find("circle") is not None and marks["#month"].find("rect") is not None
+    assert "bf-tl-approx" in marks["#month"].one("rect").classes
+    assert "bf-tl-uncertain" in marks["#span"].one("rect").classes
+    assert marks["#day"].one("title").text() == "14 Nov 2015: A day" == marks["#day"].get("aria-label")
+    assert svg.get("aria-label") == "Timeline of 3 events, c. Nov 2015 to 15 Feb 2016–29 Feb 2016?"
+
+
+def test_timeline_labels_are_text_not_markup() -> None:
+    markup = render_timeline([event("x", "2020-01-01", '<script>alert(1)</script> & "q"')], lambda e: "#x")
+    assert "<script" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;" in markup
+
+
+def test_a_crowded_timeline_counts_events_per_period_and_says_so() -> None:
+    events = [event(f"e{i}", f"{2000 + i // 10}-{i % 10 + 1:02d}-01") for i in range(200)]
+    markup = render_timeline(events, lambda e: f"#{e.id}", max_marks=120)
+    svg = svg_of(markup)
+    assert len(svg.find_all("a")) < 40, "one bar per period, not a mark per event"
+    assert "too many to draw one by one" in parse_html(markup).one("figcaption").text()
+
+
+def test_a_graph_draws_an_edge_per_relation_and_links_every_node() -> None:
+    actors = {a.id: a for a in (actor("putin", "Vladimir Putin"), actor("assad"), actor("obama"), actor("shoigu"))}
+    rels = [relation("putin", "assad", "support", "2015-11"), relation("assad", "putin", "basing agreement"),
+            relation("putin", "obama", "rift", "2015-11-19")]
+    markup = render_graph(actors["putin"], rels, [("shoigu", 3), ("assad", 2)], actors, lambda a: f"../{a}/",
+                          lambda r: "../../briefings/b/#_relations")
+    svg = svg_of(markup)
+    edges = svg.find_all("path", cls="bf-gr-edge")
+    assert len(edges) == 3
+    assert len({e.get("d") for e in edges}) == 3, "two relations between one pair are drawn apart"
+    kinds = {next(c for c in e.classes if c.startswith("bf-rel-")) for e in edges}
+    assert len(kinds) == 3, "each kind its own colour"
+    nodes = {a.get("href") for a in svg.find_all("a") if a.find("circle") is not None}
+    assert nodes == {"../putin/", "../assad/", "../obama/", "../shoigu/"}
+    assert svg.find_all("line", cls="bf-gr-co"), "the actor it appears with, lighter"
+    labels = [t.text() for t in svg.find_all("text")]
+    assert "support (Nov 2015)" in labels and "basing agreement" in labels
+
+
+def test_the_actors_graph_keeps_the_most_connected_and_says_what_is_left_out() -> None:
+    actors = [actor(f"a{i:02d}") for i in range(40)]
+    rels = [relation("a00", f"a{i:02d}", "talks") for i in range(1, 40)] + [relation("a01", "a02", "rift")]
+    markup = render_network(actors, rels, lambda a: f"{a}/", max_nodes=10)
+    svg = svg_of(markup)
+    assert len(svg.find_all("a")) == 10
+    assert "Left out: 30 less connected actors and 30 pairs of related actors." in parse_html(markup).text()
