@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from corpuskit import ALPHA, corpus_of, make_project
-from sitekit import Node, parse_html
+from sitekit import HOSTILE, Node, built_site, page, parse_html
 
 from generator.corpus import load_corpus
 from generator.dates import parse_edtf
@@ -130,3 +131,13 @@ def test_the_actors_graph_keeps_the_most_connected_and_says_what_is_left_out() -
     svg = svg_of(markup)
     assert len(svg.find_all("a")) == 10
     assert "Left out: 30 less connected actors and 30 pairs of related actors." in parse_html(markup).text()
+
+
+def test_hostile_labels_in_pictures_read_as_written(tmp_path_factory: pytest.TempPathFactory) -> None:
+    site = built_site(tmp_path_factory, HOSTILE, "--strict")[0]
+    events = page(site, "events/").article.one("svg", cls="bf-timeline")
+    assert [t.text() for t in events.find_all("title")] == ["1 Jan 2020: <script>alert(1)</script> event {{ 7*7 }}"]
+    graph = page(site, "actors/evil/").article.one("svg", cls="bf-graph")
+    assert "Evil {{ 7*7 }} Actor ↔ " in graph.find_all("title")[0].text()
+    assert "<script>alert(1)</script> {{ 7*7 }} (2020)" in graph.find_all("title")[0].text()
+    assert not graph.find_all("script") and not events.find_all("script")
