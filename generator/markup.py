@@ -87,6 +87,7 @@ _TAGS = {
 _ATTRS = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href", "aria-label"},
+    "figure": {"data-search-exclude"},  # Material's search skips the pictures
     "svg": {"viewBox", "width", "height", "role", "aria-label"},
     "g": {"aria-hidden"},
     "rect": {"x", "y", "width", "height", "rx"},

@@ -9,6 +9,7 @@ choice (lanes, ticks, order on the circle) is made in a fixed order.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
@@ -20,7 +21,11 @@ from .model import Actor, Event, Relation
 WIDTH = 720  # the viewBox width; CSS scales it to the column and keeps a minimum width on phones (it scrolls)
 CHAR = 6.6  # the average advance of a 12px label, to reserve room for labels without measuring them
 LABEL_CHARS = 34
-MAX_MARKS = 120  # beyond this a timeline draws counts per period: every event would not be legible, nor light
+# Up to LABELLED events (fewer on a profile or briefing) each mark has its label beside it; up to MAX_MARKS the
+# marks stand alone (titles on hover and for screen readers); beyond, bars count events per period: a mark per
+# event would be neither legible nor light (a page stays under 300 KB).
+LABELLED = (40, 25)  # (events pages, profiles and briefings)
+MAX_MARKS = (150, 80)
 
 
 def _esc(text: str) -> str:
@@ -43,7 +48,8 @@ def _plural(n: int, word: str) -> str:
 
 def _figure(kind: str, svg: str, caption: str) -> str:
     # One line with no blank line inside: Markdown passes a raw HTML block through untouched.
-    return (f'<figure class="bf-figure bf-figure--{kind}"><div class="bf-pic-scroll">{svg}</div>'
+    # Out of the search index: the labels repeat the page's own list, cut short.
+    return (f'<figure class="bf-figure bf-figure--{kind}" data-search-exclude><div class="bf-pic-scroll">{svg}</div>'
             f"<figcaption>{caption}</figcaption></figure>")
 
 
@@ -156,21 +162,25 @@ class _Axis:
 
 def render_timeline(events: Sequence[Event], url: Callable[[Event], str], *,
                     elsewhere: Callable[[Event], bool] | None = None, compact: bool = False,
-                    max_marks: int = MAX_MARKS) -> str:
+                    labelled: int | None = None, max_marks: int | None = None) -> str:
     """Events on a time axis: a day is a point, a month, a year or an interval a bar over what the date allows;
     approximate dates dashed, uncertain ones dotted; labels in lanes so they do not overlap; every mark a link
     to its event with a <title>. `elsewhere(e)`: the event is reported here but defined in another briefing.
-    More than `max_marks` events are drawn as counts per period, each linking to the period's first event."""
+    Beyond `labelled` events the marks lose their labels; beyond `max_marks` bars count the events per period,
+    each linking to the period's first event. `compact`: the smaller picture of a profile or a briefing."""
     events = list(events)
     if not events:
         return ""
     elsewhere = elsewhere or (lambda e: False)
     left, right = 12.0, WIDTH - 12.0
+    labelled = LABELLED[compact] if labelled is None else labelled
+    max_marks = MAX_MARKS[compact] if max_marks is None else max_marks
     counts = len(events) > max_marks
     axis = _Axis([(e.date.lower, _end(e.date)) for e in events], left, right, breaks=not counts)
     first_date = min(events, key=lambda e: (e.date.lower, e.date.upper)).date
     last_date = max(events, key=lambda e: (e.date.upper, e.date.lower)).date
-    summary = (f"Timeline of {_plural(len(events), 'event')}, {first_date.human()} to {last_date.human()}"
+    last = (last_date.end or last_date.start).human()
+    summary = (f"Timeline of {_plural(len(events), 'event')}, {first_date.human()} to {last}"
                if len(events) > 1 else f"Timeline: one event, {first_date.human()}")
     body: list[str] = []
     top = 8.0
@@ -181,13 +191,16 @@ def render_timeline(events: Sequence[Event], url: Callable[[Event], str], *,
             unit, seg_ticks = "month", [a + (b - a) / 2]
         ticks.extend((unit, t, i == 0) for i, t in enumerate(seg_ticks))
     if counts:
-        height = _draw_counts(events, url, axis.x, [t for _, t, _ in ticks], body, top)
-        note = (f"{_plural(len(events), 'event')}: too many to draw one by one, so each bar counts the events "
-                "that start in its period and links to the first of them; the list below has every event.")
+        unit, step, buckets = _ticks(axis.segments[0][0], axis.segments[0][1], 48)
+        height = _draw_counts(events, url, axis.x, unit, buckets, body, top)
+        note = ("Too many events to draw one by one: each bar counts the events that start in its "
+                f"{unit if step == 1 else f'{step} {unit}s'} and links to the first of them.")
     else:
         legend_h = _draw_legend(body, top, any(elsewhere(e) for e in events))
-        height = _draw_marks(events, url, elsewhere, axis.x, right, body, top + legend_h, compact)
-        note = ("Each mark links to its event: a dot is a day, a bar the span a date allows (a month, a year or "
+        bare = len(events) > labelled
+        height = _draw_marks(events, url, elsewhere, axis.x, right, body, top + legend_h, bare)
+        note = ("Each mark links to its event" + (" (its title shows on hover)" if bare else "")
+                + ": a dot is a day, a bar the span a date allows (a month, a year or "
                 "an interval); dashed: approximate, dotted: uncertain"
                 + ("; ≈ marks a stretch of time with no event, left out." if len(axis.segments) > 1 else "."))
     axis_y = height + 6
@@ -233,8 +246,8 @@ def _draw_legend(body: list[str], y: float, with_elsewhere: bool) -> float:
 
 def _draw_marks(events: list[Event], url: Callable[[Event], str], elsewhere: Callable[[Event], bool],
                 x: Callable[[date], float], right: float, body: list[str], top: float,
-                compact: bool) -> float:
-    lane_h = 18.0 if not compact else 16.0
+                bare: bool) -> float:
+    lane_h = 18.0 if not bare else 11.0
     lanes: list[float] = []  # the right edge of what each lane holds so far
     for e in events:
         d = e.date
@@ -246,7 +259,7 @@ def _draw_marks(events: list[Event], url: Callable[[Event], str], elsewhere: Cal
             x1 = max(x1, x0 + 3)  # a month over decades is still visible
         ref = elsewhere(e)
         label = ("↗ " if ref else "") + _short(e.title, LABEL_CHARS)
-        width = len(label) * CHAR
+        width = len(label) * CHAR if not bare else -5.0
         # The label goes after the mark, else before it, else (a long bar) above it, over its start.
         label_left = x1 + 5 + width > right and x0 - 5 - width >= 0
         above = x1 + 5 + width > right and not label_left
@@ -266,19 +279,19 @@ def _draw_marks(events: list[Event], url: Callable[[Event], str], elsewhere: Cal
         else:
             mark = f'<rect class="{cls}" x="{_n(x0)}" y="{_n(cy - 4)}" width="{_n(x1 - x0)}" height="8" rx="2"/>'
         tx, anchor = (x0 - 5, ' text-anchor="end"') if label_left else (x0, "") if above else (x1 + 5, "")
-        body.append(f'<a href="{_esc(url(e))}" aria-label="{_esc(text)}"><title>{_esc(text)}</title>{mark}'
-                    f'<text class="bf-pic-label{" bf-tl-reflabel" if ref else ""}" x="{_n(tx)}" '
-                    f'y="{_n(cy + (0 if above else 4))}"'
-                    f"{anchor}>{_esc(label)}</text></a>")
+        shown = "" if bare else (f'<text class="bf-pic-label{" bf-tl-reflabel" if ref else ""}" x="{_n(tx)}" '
+                                 f'y="{_n(cy + (0 if above else 4))}"{anchor}>{_esc(label)}</text>')
+        body.append(f'<a href="{_esc(url(e))}" aria-label="{_esc(text)}"><title>{_esc(text)}</title>{mark}{shown}</a>')
     return top + len(lanes) * lane_h
 
 
-def _draw_counts(events: list[Event], url: Callable[[Event], str], x: Callable[[date], float], ticks: list[date],
-                 body: list[str], top: float) -> float:
-    """Too many events for marks: a bar per tick period, as high as the events starting in it."""
+def _draw_counts(events: list[Event], url: Callable[[Event], str], x: Callable[[date], float], unit: str,
+                 ticks: list[date], body: list[str], top: float) -> float:
+    """Too many events for marks: a bar per period, as high as the events starting in it, its count above it
+    where there is room."""
     buckets: dict[int, list[Event]] = defaultdict(list)
     for e in events:
-        buckets[sum(1 for t in ticks if t <= e.date.lower)].append(e)
+        buckets[bisect_right(ticks, e.date.lower)].append(e)
     most = max(len(v) for v in buckets.values())
     bar_h = 80.0
     base = top + 14 + bar_h
@@ -287,12 +300,14 @@ def _draw_counts(events: list[Event], url: Callable[[Event], str], x: Callable[[
         x0 = x(ticks[i - 1]) if i else x(items[0].date.lower)
         x1 = x(ticks[i]) if i < len(ticks) else x(max(_end(e.date) for e in items))
         h = max(2.0, bar_h * len(items) / most)
-        label = f"{_plural(len(items), 'event')} from {items[0].date.human()}"
+        when = f"from {_tick_label(unit, ticks[i - 1], True)}" if i else f"before {_tick_label(unit, ticks[0], True)}"
+        label = f"{_plural(len(items), 'event')} {when}" if ticks else _plural(len(items), "event")
+        count = f"{len(items):,}"
+        shown = (f'<text class="bf-pic-label" x="{_n((x0 + x1) / 2)}" y="{_n(base - h - 4)}" text-anchor="middle">'
+                 f"{count}</text>" if x1 - x0 >= len(count) * CHAR + 2 else "")
         body.append(f'<a href="{_esc(url(items[0]))}" aria-label="{_esc(label)}"><title>{_esc(label)}</title>'
-                    f'<rect class="bf-tl-mark bf-tl-count" x="{_n(x0 + 1)}" y="{_n(base - h)}" '
-                    f'width="{_n(max(2.0, x1 - x0 - 2))}" height="{_n(h)}"/>'
-                    f'<text class="bf-pic-label" x="{_n((x0 + x1) / 2)}" y="{_n(base - h - 4)}" '
-                    f'text-anchor="middle">{len(items):,}</text></a>')
+                    f'<rect class="bf-tl-mark bf-tl-count" x="{_n(x0 + 0.5)}" y="{_n(base - h)}" '
+                    f'width="{_n(max(1.5, x1 - x0 - 1))}" height="{_n(h)}"/>{shown}</a>')
     return base
 
 
@@ -362,7 +377,7 @@ def render_graph(center: Actor, relations: Sequence[Relation], coactors: Sequenc
             nodes.append(_node(nx, ny, 6, actor, url(aid), "bf-gr-node--co", angle, title))
             continue
         rels = by_other[aid]
-        drawn = rels[:5]
+        drawn = rels[:4]  # more between one pair would not read; the node's title lists them all
         title = f"{actor.name}: " + "; ".join(_rel_text(r) for r in rels)
         nodes.append(_node(nx, ny, 8, actor, url(aid), "", angle, title))
         edges.extend(_edges(cx, cy, nx, ny, drawn, kinds, center, actor, relation_url))

@@ -3,6 +3,7 @@ templates. Knows nothing of MkDocs; the plugin and `briefings render` both call 
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -75,6 +76,7 @@ class Layout:
     def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
         self.corpus, self.options = corpus, options
         self.ref_cache: dict[str, dict[str, str]] = {}
+        self.root_urls: dict[str, str] = {}  # id -> its final URL from the site's root, for the pictures
         self.split_events = len(corpus.events) > options.split_threshold
         year_counts: dict[int, int] = defaultdict(int)
         for e in corpus.events.values():
@@ -226,11 +228,20 @@ class PageContext:
         return KIND_PLURAL[kind]
 
     # Pictures (build-time SVG, a raw HTML block: its links are final URLs) ---------------------------------------
+    @functools.cached_property
+    def _from_root(self) -> tuple[str, str]:
+        """This page's final URL from the site's root, and the way back up to the root from it."""
+        depth = self.page.count("/") + (self.layout.options.use_directory_urls and not self.page.endswith("index.md"))
+        return self.layout.html_url("index.md", self.page), "../" * depth
+
     def html_url(self, id: str) -> str:
-        to_page, anchor = self.layout.target(id)
-        if to_page == self.page and anchor:
-            return f"#{anchor}"
-        return self.layout.html_url(self.page, to_page, anchor)
+        """The final URL of an id from this page (a picture holds hundreds: relpath once per id, not per link)."""
+        root = self.layout.root_urls.get(id)
+        if root is None:
+            root = self.layout.root_urls[id] = self.layout.html_url("index.md", *self.layout.target(id))
+        here, up = self._from_root
+        path, _, anchor = root.partition("#")
+        return f"#{anchor}" if anchor and path == here else up + root
 
     def timeline(self, events: Iterable[Event], briefing: Briefing | None = None) -> str:
         """The events on a time axis; on a briefing's page, those it reports from other briefings marked."""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from corpuskit import ALPHA, corpus_of, make_project
-from sitekit import HOSTILE, Node, built_site, page, parse_html
+from sitekit import HOSTILE, MINI, Node, built_site, page, parse_html
 
 from generator.corpus import load_corpus
 from generator.dates import parse_edtf
 from generator.model import Actor, Event, Relation
 from generator.pictures import render_graph, render_network, render_timeline
-from generator.render import render_site
+from generator.render import Layout, SiteOptions, render_site
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -79,6 +81,23 @@ def test_the_same_corpus_draws_the_same_bytes(tmp_path: Path) -> None:
     assert all(first[p] == second[p] for p in pictures)
 
 
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_picture_links_are_the_final_urls_other_raw_html_uses(tmp_path: Path, directory_urls: bool) -> None:
+    corpus = corpus_of(make_project(tmp_path))
+    options = SiteOptions(use_directory_urls=directory_urls, split_threshold=1)  # events over several pages
+    layout = Layout(corpus, options)
+    checked = 0
+    for path, text in render_site(corpus, options=options).items():
+        for svg in parse_html(text).find_all("svg"):
+            for a in svg.find_all("a"):
+                here = "http://site.invalid/" + layout.html_url("index.md", path)
+                href = urljoin(here, a.get("href") or "")
+                ids = [i for i in corpus.kind if urljoin(here, layout.html_url(path, *layout.target(i))) == href]
+                assert ids or "#_relations" in href, f"{path}: {href} is no id's URL"
+                checked += 1
+    assert checked > 20
+
+
 def test_a_timeline_marks_days_as_points_and_spans_as_bars_with_links_and_titles() -> None:
     events = [event("day", "2015-11-14", "A day"), event("month", "2015-11~", "A month, approximately"),
               event("span", "2016-02-15/2016-02-29?", "Two weeks, uncertain end")]
@@ -89,7 +108,7 @@ def test_a_timeline_marks_days_as_points_and_spans_as_bars_with_links_and_titles
     assert "bf-tl-approx" in marks["#month"].one("rect").classes
     assert "bf-tl-uncertain" in marks["#span"].one("rect").classes
     assert marks["#day"].one("title").text() == "14 Nov 2015: A day" == marks["#day"].get("aria-label")
-    assert svg.get("aria-label") == "Timeline of 3 events, c. Nov 2015 to 15 Feb 2016–29 Feb 2016?"
+    assert svg.get("aria-label") == "Timeline of 3 events, c. Nov 2015 to 29 Feb 2016?"
 
 
 def test_timeline_labels_are_text_not_markup() -> None:
@@ -97,12 +116,16 @@ def test_timeline_labels_are_text_not_markup() -> None:
     assert "<script" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;" in markup
 
 
-def test_a_crowded_timeline_counts_events_per_period_and_says_so() -> None:
+def test_a_crowded_timeline_drops_labels_then_counts_events_per_period_and_says_so() -> None:
     events = [event(f"e{i}", f"{2000 + i // 10}-{i % 10 + 1:02d}-01") for i in range(200)]
-    markup = render_timeline(events, lambda e: f"#{e.id}", max_marks=120)
-    svg = svg_of(markup)
-    assert len(svg.find_all("a")) < 40, "one bar per period, not a mark per event"
-    assert "too many to draw one by one" in parse_html(markup).one("figcaption").text()
+    bare = svg_of(render_timeline(events[:60], lambda e: f"#{e.id}", labelled=40, max_marks=120))
+    assert len(bare.find_all("a")) == 60 and not [a for a in bare.find_all("a") if a.find("text")]
+    markup = render_timeline(events, lambda e: f"#{e.id}", labelled=40, max_marks=120)
+    bars = svg_of(markup).find_all("a")
+    assert len(bars) == 40, "a bar a half-year, not a mark per event"
+    assert bars[0].get("aria-label") == "6 events from Jan 2000" and bars[0].get("href") == "#e0"
+    assert "Too many events to draw one by one: each bar counts the events that start in its 6 months" in (
+        parse_html(markup).one("figcaption").text())
 
 
 def test_a_graph_draws_an_edge_per_relation_and_links_every_node() -> None:
@@ -141,3 +164,10 @@ def test_hostile_labels_in_pictures_read_as_written(tmp_path_factory: pytest.Tem
     assert "Evil {{ 7*7 }} Actor ↔ " in graph.find_all("title")[0].text()
     assert "<script>alert(1)</script> {{ 7*7 }} (2020)" in graph.find_all("title")[0].text()
     assert not graph.find_all("script") and not events.find_all("script")
+
+
+def test_pictures_stay_out_of_the_search_index(tmp_path_factory: pytest.TempPathFactory) -> None:
+    site = built_site(tmp_path_factory, MINI, "--strict")[0]
+    assert "bf-timeline" in (site / "events" / "index.html").read_text(encoding="utf-8")
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert not [d["location"] for d in docs if "Each mark links to its event" in d["text"]]
