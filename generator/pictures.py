@@ -362,6 +362,7 @@ def render_graph(center: Actor, relations: Sequence[Relation], coactors: Sequenc
     ring = [next(more) if i in related_at else next(rest) for i in range(slots)]
     kinds = _kind_classes([r.kind for a in shown for r in by_other[a]])
     legend, legend_h = _graph_legend(kinds, bool(co))
+    labels = len(shown) <= 8  # more spokes than that leave no room along them for words
     width, height = WIDTH, legend_h + 420.0
     cx, cy, rx, ry = width / 2, legend_h + 210.0, 205.0, 150.0
     edges: list[str] = []
@@ -380,14 +381,15 @@ def render_graph(center: Actor, relations: Sequence[Relation], coactors: Sequenc
         drawn = rels[:4]  # more between one pair would not read; the node's title lists them all
         title = f"{actor.name}: " + "; ".join(_rel_text(r) for r in rels)
         nodes.append(_node(nx, ny, 8, actor, url(aid), "", angle, title))
-        edges.extend(_edges(cx, cy, nx, ny, drawn, kinds, center, actor, relation_url))
+        edges.extend(_edges(cx, cy, nx, ny, drawn, kinds, center, actor, relation_url, len(rels), labels))
     nodes.append(_node(cx, cy, 13, center, url(center.id), "bf-gr-node--center", None, center.name))
     summary = (f"Relations of {center.name}: {_plural(sum(len(v) for v in by_other.values()), 'relation')} with "
                f"{_plural(len(related), 'actor')}" + (f"; lighter, the {len(co)} it most often appears with" if co
                                                       else ""))
     left_out = len(related) - len(shown)
     caption = summary + (f"; the {len(shown)} with the most relations are drawn, {left_out} more are listed below"
-                         if left_out else "") + ". Each node links to its profile, each edge to its briefing."
+                         if left_out else "") + ". Each node links to its profile, each edge to its briefing" + (
+        "." if labels else "; too many to label, an edge's colour gives its kind and its title the date.")
     svg = (f'<svg class="bf-pic bf-graph" viewBox="0 0 {width} {_n(height)}" width="{width}" height="{_n(height)}" '
            f'role="group" aria-label="{_esc(summary)}">' + "".join(legend) + "".join(edges) + "".join(nodes)
            + "</svg>")
@@ -417,8 +419,10 @@ def _rel_text(r: Relation) -> str:
 
 
 def _edges(cx: float, cy: float, nx: float, ny: float, rels: Sequence[Relation], kinds: Mapping[str, str],
-           center: Actor, other: Actor, relation_url: Callable[[Relation], str]) -> list[str]:
-    """One curve per relation between the centre and a node, bent apart; the label runs along its curve."""
+           center: Actor, other: Actor, relation_url: Callable[[Relation], str], total: int,
+           labels: bool) -> list[str]:
+    """One curve per relation between the centre and a node, bent apart; the label runs along its curve. A pair
+    with more than two relations gets one label, their number; a crowded graph none (titles still say it)."""
     dx, dy = nx - cx, ny - cy
     length = math.hypot(dx, dy) or 1.0
     px, py = -dy / length, dx / length  # the unit normal
@@ -435,11 +439,13 @@ def _edges(cx: float, cy: float, nx: float, ny: float, rels: Sequence[Relation],
         mx, my = ((1 - t) ** 2 * cx + 2 * t * (1 - t) * qx + t * t * nx,
                   (1 - t) ** 2 * cy + 2 * t * (1 - t) * qy + t * t * ny)
         text = f"{center.name} ↔ {other.name}: {_rel_text(r)}"
-        label = _short(_rel_text(r), 26)
+        label = (_short(_rel_text(r), 26) if total <= 2 else f"{total} relations" if 2 * i + 1 == len(rels)
+                 or 2 * i == len(rels) else "") if labels else ""
+        shown = (f'<text class="bf-pic-small bf-pic-halo" x="{_n(mx)}" y="{_n(my + 3.5)}" text-anchor="middle" '
+                 f'transform="rotate({_n(angle)} {_n(mx)} {_n(my)})">{_esc(label)}</text>' if label else "")
         out.append(f'<a href="{_esc(relation_url(r))}" aria-label="{_esc(text)}"><title>{_esc(text)}</title>'
                    f'<path class="bf-gr-edge {kinds[r.kind]}" d="M{_n(cx)} {_n(cy)}Q{_n(qx)} {_n(qy)} {_n(nx)} '
-                   f'{_n(ny)}"/><text class="bf-pic-small bf-pic-halo" x="{_n(mx)}" y="{_n(my + 3.5)}" '
-                   f'text-anchor="middle" transform="rotate({_n(angle)} {_n(mx)} {_n(my)})">{_esc(label)}</text></a>')
+                   f'{_n(ny)}"/>{shown}</a>')
     return out
 
 
