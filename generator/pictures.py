@@ -169,7 +169,7 @@ def render_timeline(events: Sequence[Event], url: Callable[[Event], str], *,
     Beyond `labelled` events the marks lose their labels; beyond `max_marks` bars count the events per period,
     each linking to the period's first event. `compact`: the smaller picture of a profile or a briefing."""
     events = list(events)
-    if not events:
+    if len(events) < (2 if compact else 1):  # one event on a profile or a briefing: the list says it all
         return ""
     elsewhere = elsewhere or (lambda e: False)
     left, right = 12.0, WIDTH - 12.0
@@ -196,7 +196,7 @@ def render_timeline(events: Sequence[Event], url: Callable[[Event], str], *,
         note = ("Too many events to draw one by one: each bar counts the events that start in its "
                 f"{unit if step == 1 else f'{step} {unit}s'} and links to the first of them.")
     else:
-        legend_h = _draw_legend(body, top, any(elsewhere(e) for e in events))
+        legend_h = _draw_legend(body, top, events, elsewhere)
         bare = len(events) > labelled
         height = _draw_marks(events, url, elsewhere, axis.x, right, body, top + legend_h, bare)
         note = ("Each mark links to its event" + (" (its title shows on hover)" if bare else "")
@@ -204,15 +204,15 @@ def render_timeline(events: Sequence[Event], url: Callable[[Event], str], *,
                 "an interval); dashed: approximate, dotted: uncertain"
                 + ("; ≈ marks a stretch of time with no event, left out." if len(axis.segments) > 1 else "."))
     axis_y = height + 6
-    out = []
-    for i, (_a, _b, x0, x1) in enumerate(axis.segments):
-        out.append(f'<line class="bf-tl-axis" x1="{_n(x0)}" y1="{_n(axis_y)}" x2="{_n(x1)}" y2="{_n(axis_y)}"/>')
-        if i:  # the break: a gap in the axis with a wavy sign in it
-            bx = x0 - _Axis.BREAK / 2
-            out.append(f'<text class="bf-pic-muted" x="{_n(bx)}" y="{_n(axis_y + 4)}" text-anchor="middle">≈</text>')
+    # One path for the axis and one for the ticks: every element costs each page's Markdown and search passes.
+    out = ['<path class="bf-tl-tick" d="' + "".join(f"M{_n(axis.x(t))} {_n(top)}V{_n(axis_y + 4)}" for _, t, _ in ticks)
+           + '"/><path class="bf-tl-axis" d="'
+           + "".join(f"M{_n(x0)} {_n(axis_y)}H{_n(x1)}" for _a, _b, x0, x1 in axis.segments) + '"/>']
+    for _a, _b, x0, _x1 in axis.segments[1:]:  # a break: a gap in the axis with a wavy sign in it
+        out.append(f'<text class="bf-pic-muted" x="{_n(x0 - _Axis.BREAK / 2)}" y="{_n(axis_y + 4)}" '
+                   'text-anchor="middle">≈</text>')
     for unit, t, first in ticks:
         tx = axis.x(t)
-        out.append(f'<line class="bf-tl-tick" x1="{_n(tx)}" y1="{_n(top)}" x2="{_n(tx)}" y2="{_n(axis_y + 4)}"/>')
         anchor = ' text-anchor="middle"' if left + 30 < tx < right - 30 else (
             ' text-anchor="start"' if tx <= left + 30 else ' text-anchor="end"')
         out.append(f'<text class="bf-pic-muted" x="{_n(tx)}" y="{_n(axis_y + 17)}"{anchor}>'
@@ -224,11 +224,13 @@ def render_timeline(events: Sequence[Event], url: Callable[[Event], str], *,
     return _figure("timeline", svg, _esc(f"{summary}. {note}"))
 
 
-def _draw_legend(body: list[str], y: float, with_elsewhere: bool) -> float:
-    items = [("day", "a day"), ("bar", "a month, year or span"), ("approx", "approximate (~)"),
-             ("uncertain", "uncertain (?)")]
-    if with_elsewhere:
-        items.append(("ref", "↗ defined in another briefing"))
+def _draw_legend(body: list[str], y: float, events: list[Event], elsewhere: Callable[[Event], bool]) -> float:
+    """A key to the kinds of mark this timeline has (and only those: each costs every page that shows it)."""
+    drawn = {"day" if _is_day(e.date) else "bar" for e in events}
+    drawn |= {q for e in events for q in _qualifiers(e.date)} | ({"ref"} if any(map(elsewhere, events)) else set())
+    items = [(k, t) for k, t in (("day", "a day"), ("bar", "a month, year or span"), ("approx", "approximate (~)"),
+                                 ("uncertain", "uncertain (?)"), ("ref", "↗ defined in another briefing"))
+             if k in drawn]
     at, cy = 12.0, y + 8
     body.append('<g class="bf-tl-legend" aria-hidden="true">')
     for kind, text in items:
@@ -367,6 +369,7 @@ def render_graph(center: Actor, relations: Sequence[Relation], coactors: Sequenc
     cx, cy, rx, ry = width / 2, legend_h + 210.0, 205.0, 150.0
     edges: list[str] = []
     nodes: list[str] = []
+    co_lines: list[str] = []  # one path for all: each node's own title says how often they appear together
     co_n = dict(co)
     for i, aid in enumerate(ring):
         angle = -math.pi / 2 + 2 * math.pi * i / len(ring)
@@ -374,7 +377,7 @@ def render_graph(center: Actor, relations: Sequence[Relation], coactors: Sequenc
         actor = actors[aid]
         if aid in co_n:
             title = f"{actor.name}: appears with {center.name} in {_plural(co_n[aid], 'briefing')}"
-            edges.append(f'<line class="bf-gr-co" x1="{_n(cx)}" y1="{_n(cy)}" x2="{_n(nx)}" y2="{_n(ny)}"/>')
+            co_lines.append(f"M{_n(cx)} {_n(cy)}L{_n(nx)} {_n(ny)}")
             nodes.append(_node(nx, ny, 6, actor, url(aid), "bf-gr-node--co", angle, title))
             continue
         rels = by_other[aid]
@@ -391,7 +394,8 @@ def render_graph(center: Actor, relations: Sequence[Relation], coactors: Sequenc
                          if left_out else "") + ". Each node links to its profile, each edge to its briefing" + (
         "." if labels else "; too many to label, an edge's colour gives its kind and its title the date.")
     svg = (f'<svg class="bf-pic bf-graph" viewBox="0 0 {width} {_n(height)}" width="{width}" height="{_n(height)}" '
-           f'role="group" aria-label="{_esc(summary)}">' + "".join(legend) + "".join(edges) + "".join(nodes)
+           f'role="group" aria-label="{_esc(summary)}">' + "".join(legend)
+           + (f'<path class="bf-gr-co" d="{"".join(co_lines)}"/>' if co_lines else "") + "".join(edges) + "".join(nodes)
            + "</svg>")
     return _figure("graph", svg, _esc(caption))
 

@@ -142,7 +142,7 @@ def test_a_graph_draws_an_edge_per_relation_and_links_every_node() -> None:
     assert len(kinds) == 3, "each kind its own colour"
     nodes = {a.get("href") for a in svg.find_all("a") if a.find("circle") is not None}
     assert nodes == {"../putin/", "../assad/", "../obama/", "../shoigu/"}
-    assert svg.find_all("line", cls="bf-gr-co"), "the actor it appears with, lighter"
+    assert svg.find_all("path", cls="bf-gr-co"), "the actor it appears with, lighter"
     labels = [t.text() for t in svg.find_all("text")]
     assert "support (Nov 2015)" in labels and "basing agreement" in labels
 
