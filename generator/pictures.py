@@ -55,9 +55,14 @@ def _figure(kind: str, svg: str, caption: str) -> str:
 
 # Timeline -------------------------------------------------------------------------------------------------------
 
+def _shift(d: date, days: int) -> date:
+    """A date moved by some days, held within the years 1-9999 that dates allow."""
+    return date.fromordinal(min(max(d.toordinal() + days, 1), date.max.toordinal()))
+
+
 def _end(d: EdtfDate) -> date:
     """The day after the last day the date allows: spans are half-open."""
-    return d.upper + timedelta(days=1)
+    return _shift(d.upper, 1)
 
 
 def _qualifiers(d: EdtfDate) -> set[str]:
@@ -71,7 +76,7 @@ def _is_day(d: EdtfDate) -> bool:
 
 def _add_months(d: date, n: int) -> date:
     m = d.year * 12 + d.month - 1 + n
-    return date(m // 12, m % 12 + 1, 1)
+    return date(m // 12, m % 12 + 1, 1) if m // 12 <= 9999 else date.max
 
 
 # (unit, step): days, months or years; the first that gives few enough ticks is used.
@@ -139,7 +144,7 @@ class _Axis:
         for a, b in parts:
             days = (b - a).days
             pad = (14 - days) // 2 + 1 if days < 14 else max(1, round(days * 0.025))  # a day stays a point
-            padded.append((a - timedelta(days=pad), b + timedelta(days=pad)))
+            padded.append((_shift(a, -pad), _shift(b, pad)))
         avail = right - left - self.BREAK * (len(padded) - 1)
         all_days = sum((b - a).days for a, b in padded)
         # By time, but a short stretch holding many events gets room for them, and any stretch room for a tick.

@@ -171,3 +171,10 @@ def test_pictures_stay_out_of_the_search_index(tmp_path_factory: pytest.TempPath
     assert "bf-timeline" in (site / "events" / "index.html").read_text(encoding="utf-8")
     docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     assert not [d["location"] for d in docs if "Each mark links to its event" in d["text"]]
+
+
+@pytest.mark.parametrize("dates", [["0001-01-01"], ["9999-12-31"], ["0001", "9999"], ["0001-01-01/9999-12-31"],
+                                   [f"9999-12-{d:02d}" for d in range(1, 32)] * 6])
+def test_timelines_draw_dates_at_the_ends_of_the_calendar(dates: list[str]) -> None:
+    events = [event(f"e{i}", d) for i, d in enumerate(dates)]
+    assert svg_of(render_timeline(events, lambda e: f"#{e.id}")).find_all("a")
