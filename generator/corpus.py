@@ -319,7 +319,13 @@ _MAX_DATE = date.max  # undated relations sort last
 def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], events: dict[str, Event],
            claims: dict[str, Claim]) -> Corpus:
     briefings = sorted(loaded.briefings, key=lambda b: (b.source.published.sort_key, b.id), reverse=True)
-    ordered_events = sorted(events.values(), key=lambda e: (e.date.sort_key, e.id))
+    # Events by the start of what their date allows, then its end, then the order their briefing lists them.
+    listed = {e.id: (b.id, i) for b in loaded.briefings for i, e in enumerate(b.events) if isinstance(e, Event)}
+
+    def event_order(e: Event) -> tuple[date, date, str, int]:
+        return (e.date.lower, e.date.upper, *listed.get(e.id, ("", 0)))
+
+    ordered_events = sorted(events.values(), key=event_order)
     relations = [r for b in briefings for r in b.relations]
     corpus = Corpus(loaded.root, dict(sorted(actors.items())), {b.id: b for b in briefings},
                     {e.id: e for e in ordered_events}, claims, relations, kind)
@@ -339,7 +345,7 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
                     corpus.event_reports[eid].append(e)
         corpus.briefing_events[b.id] = sorted(
             {events[i] for i in (e.id if isinstance(e, Event) else e.ref for e in b.events) if i in events},
-            key=lambda e: (e.date.sort_key, e.id))
+            key=event_order)
         for c in b.claims:
             involved = sorted({x for x in (c.by, *c.via, *c.about) if x in actors})
             for aid in involved:

@@ -176,10 +176,20 @@ _TAGS = {
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
     "u", "ul", "time", "nav", "section", "article", "aside", "figure", "figcaption", "cite",
     "label", "select", "option",  # the claims filter's controls (inert without its script)
+    # The build-time pictures (generator/pictures.py): shapes, text and links; no <use>, <animate>, <style>.
+    "svg", "g", "rect", "line", "circle", "path", "text", "title",
 }
 _ATTRS = {
     "*": {"id", "class", "title", "lang", "dir"},
-    "a": {"href"},
+    "a": {"href", "aria-label"},
+    "figure": {"data-search-exclude"},  # Material's search skips the pictures
+    "svg": {"viewBox", "width", "height", "role", "aria-label"},
+    "g": {"aria-hidden"},
+    "rect": {"x", "y", "width", "height", "rx"},
+    "line": {"x1", "y1", "x2", "y2"},
+    "circle": {"cx", "cy", "r"},
+    "path": {"d"},
+    "text": {"x", "y", "text-anchor", "transform"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan"},
     "time": {"datetime"},

@@ -24,7 +24,8 @@ from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
 from .links import LINK
 from .markup import escape_md, escape_url, inline_start, isolate, neutralise_md, page_title, plain_text
-from .model import Briefing, Claim, Event, Relation
+from .model import Actor, Briefing, Claim, Event, Relation
+from .pictures import render_graph, render_network, render_timeline
 
 TEMPLATES = {
     "home": "home.md.j2",
@@ -102,6 +103,7 @@ class Layout:
         self.ref_cache: dict[str, dict[str, str]] = {}
         self._rel_cache: dict[tuple[str, str], str] = {}
         self.statement_cache: dict[str, str] = {}
+        self.root_urls: dict[str, str] = {}  # id -> its final URL from the site's root, for the pictures
         self.split_events = len(corpus.events) > options.split_threshold
         year_counts: dict[int, int] = defaultdict(int)
         for e in corpus.events.values():
@@ -563,6 +565,39 @@ class PageContext:
         return (f'<div class="bf-filter" data-search-exclude="" data-total="{len(claims)}"{data}>'
                 f'<div class="bf-filter-facets">{"".join(parts)}</div>'
                 '<p class="bf-filter-status" role="status"></p></div>')
+
+
+    # Pictures (build-time SVG, a raw HTML block: its links are final URLs) ---------------------------------------
+    @functools.cached_property
+    def _from_root(self) -> tuple[str, str]:
+        """This page's final URL from the site's root, and the way back up to the root from it."""
+        depth = self.page.count("/") + (self.layout.options.use_directory_urls and not self.page.endswith("index.md"))
+        return self.layout.html_url("index.md", self.page), "../" * depth
+
+    def html_url(self, id: str) -> str:
+        """The final URL of an id from this page (a picture holds hundreds: relpath once per id, not per link)."""
+        root = self.layout.root_urls.get(id)
+        if root is None:
+            root = self.layout.root_urls[id] = self.layout.html_url("index.md", *self.layout.target(id))
+        here, up = self._from_root
+        path, _, anchor = root.partition("#")
+        return f"#{anchor}" if anchor and path == here else up + root
+
+    def timeline(self, events: Iterable[Event], briefing: Briefing | None = None) -> str:
+        """The events on a time axis; on a briefing's page, those it reports from other briefings marked."""
+        elsewhere = (lambda e: e.briefing != briefing.id) if briefing is not None else None
+        return render_timeline(list(events), lambda e: self.html_url(e.id), elsewhere=elsewhere,
+                               compact=not self.page.startswith("events/"))
+
+    def graph(self, actor: Actor) -> str:
+        """The actor's relations, and the actors it most often appears with."""
+        return render_graph(actor, self.corpus.actor_relations[actor.id], self.corpus.actor_coactors.get(actor.id, []),
+                            self.corpus.actors, self.html_url,
+                            lambda r: self.layout.html_url(self.page, f"briefings/{r.briefing}.md", "_relations"))
+
+    def network(self) -> str:
+        """The most connected actors and their relations, for the actors index."""
+        return render_network(list(self.corpus.actors.values()), self.corpus.relations, self.html_url)
 
 
 _ATTR_SPECIAL = {c: f"&#{ord(c)};" for c in "[]()`\\*_{}!#|~"}
