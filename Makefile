@@ -22,8 +22,9 @@ $(TEST_STAMP): $(STAMP)
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# --dirty: incremental rebuilds, an edit rebuilds only the pages it changes (generator/incremental.py).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 check: $(STAMP)
 	$(BIN)/briefings check

@@ -9,6 +9,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -17,10 +18,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
+from .incremental import PageCache, SearchEntries, clear_dir, fingerprint, mark_newer, prune_outputs
 from .markup import escape_md, sanitize_html
 from .render import SiteOptions, render_site
 
@@ -47,11 +51,29 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.dirty = False
         self.final_dir: Path | None = None  # the real site_dir while we build into a staging folder
         self.warnings = _WarningCounter()
+        self.cache: PageCache | None = None  # `mkdocs serve --dirty`: incremental rebuilds (generator/incremental.py)
+        self.search = SearchEntries()
+        self.outputs: set[str] = set()
+        self.config_print: str | None = None
+        self.rebuilt = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # MkDocs calls this once per process; `mkdocs serve` rebuilds with fresh plugin instances.
+        # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
         self.command, self.dirty = command, dirty
         _SESSION["command"] = command
+        if self.cache is not None:
+            self.on_shutdown()
+        if command == "serve" and dirty:
+            self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
+            # MkDocs warns that a dirty build may leave stale pages; this plugin makes it exact, and in strict
+            # mode the warning would abort every build.
+            logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
+
+    def on_shutdown(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+            logging.getLogger("mkdocs.commands.build").removeFilter(_quiet_dirty_warning)
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
@@ -103,6 +125,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             config.extra_css.append(css)
         if self.command == "build" and not self.dirty:
             self._stage(config)
+        if self.cache is not None:
+            print_ = fingerprint(config.config_file_path)
+            if self.config_print is not None and print_ != self.config_print:  # nav, theme...: start afresh
+                clear_dir(config.site_dir)
+                self.cache.forget()
+                self.outputs = set()
+            self.config_print = print_
         self.seconds = time.perf_counter() - t0
         return config
 
@@ -123,6 +152,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
+        changed = set(self.cache.update(self.pages)) if self.cache is not None else set()
         for path, text in self.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -130,9 +160,34 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 files.remove(existing)
             # Detail pages stay out of the nav by design (a nav of every page makes builds quadratic).
             inclusion = InclusionLevel.UNDEFINED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+            if self.cache is None:
+                files.append(File.generated(config, path, content=text, inclusion=inclusion))
+                continue
+            # A source file MkDocs' dirty mode can compare with the output: unchanged pages are not rebuilt.
+            file = File.generated(config, path, abs_src_path=self.cache.source(path), inclusion=inclusion)
+            if path in changed:
+                mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
+            files.append(file)
+        if self.cache is not None:
+            outputs = {f.abs_dest_path for f in files}
+            prune_outputs(self.outputs, outputs, config.site_dir)
+            self.outputs, self.rebuilt = outputs, 0
         self.seconds += time.perf_counter() - t0
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.cache is not None:
+            self.search.start([f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)])
+        return nav
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if self.cache is not None:  # after the search plugin's, which is listed first and has just indexed it
+            self.rebuilt += 1
+            index = _search_index(config)
+            if index is not None:
+                self.search.note(page.file.src_uri, index.entries)
+        return context
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.pages:
@@ -154,6 +209,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if not (config.strict and self.warnings.count):  # strict mode aborts right after this event
                 self._swap(Path(config.site_dir), self.final_dir)
+        if self.cache is not None:
+            if _search_index(config) is not None:
+                self.search.rewrite(Path(config.site_dir) / "search" / "search_index.json")
+            log.info(f"briefings: {self.rebuilt} of {len(self.search.order)} pages rebuilt (incremental)")
         if self.corpus is None:
             return
         n = self.corpus.counts()
@@ -183,6 +242,19 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 MARKER = ".briefings-site"
 _SESSION: dict[str, str] = {}  # what `on_startup` said: outlives the plugin instances of serve's rebuilds
 _LAST_GOOD: dict[str, tuple[Corpus, dict[str, str]]] = {}  # project root -> last good corpus and pages (serve)
+
+
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    """Material's search index of this build, or None (search off, or another search plugin)."""
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "search_index_prev"):
+            index = getattr(plugin, "search_index", None)
+            return index if isinstance(getattr(index, "entries", None), list) else None
+    return None
 
 
 def _with_banner(page: str, error: BriefingsError) -> str:
