@@ -25,6 +25,7 @@ from mkdocs.utils.templates import TemplateContext
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .incremental import PageCache, SearchEntries, clear_dir, fingerprint, mark_newer, prune_outputs
+from .loader import ParseCache
 from .markup import escape_md, sanitize_html
 from .render import SiteOptions, render_site
 
@@ -56,6 +57,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.outputs: set[str] = set()
         self.config_print: str | None = None
         self.rebuilt = 0
+        self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
@@ -65,6 +67,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.on_shutdown()
         if command == "serve" and dirty:
             self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
+            self.parsed = {}
             # MkDocs warns that a dirty build may leave stale pages; this plugin makes it exact, and in strict
             # mode the warning would abort every build.
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
@@ -72,7 +75,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_shutdown(self) -> None:
         if self.cache is not None:
             self.cache.close()
-            self.cache = None
+            self.cache, self.parsed = None, None
             logging.getLogger("mkdocs.commands.build").removeFilter(_quiet_dirty_warning)
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
@@ -97,7 +100,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         key = str(root)
         try:
             # Drafts are previewed, never published.
-            self.corpus = load_corpus(root, self.config.briefings, include_drafts=_SESSION.get("command") == "serve")
+            self.corpus = load_corpus(root, self.config.briefings, include_drafts=_SESSION.get("command") == "serve",
+                                      cache=self.parsed)
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}

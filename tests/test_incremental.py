@@ -168,3 +168,29 @@ def test_a_dirty_rebuild_rebuilds_only_the_pages_that_changed(tmp_path: Path, ca
     finally:
         load_config(config_file=str(project / "mkdocs.yml")).plugins.on_shutdown()
     shutil.rmtree(served)
+
+
+def test_parsed_files_are_reused_only_while_their_bytes_are_the_same(tmp_path: Path) -> None:
+    from generator.corpus import load_corpus
+    from generator.errors import BriefingsError
+    from generator.loader import ParseCache
+
+    project = split_project(tmp_path / "project")
+    cache: ParseCache = {}
+
+    def errors(use_cache: bool) -> list[str]:
+        try:
+            load_corpus(project, cache=cache if use_cache else None)
+        except BriefingsError as e:
+            return [str(err) for err in e.errors]
+        return []
+
+    assert errors(True) == [] and len(cache) == 3  # the registry and two briefings
+    beta = project / BETA
+    good = beta.read_text()
+    beta.write_text(good.replace("by: vlad", "by: vladd"))
+    fresh = errors(False)
+    assert fresh and errors(True) == fresh and errors(True) == fresh  # parsed anew, then reused: same errors
+    beta.write_text(good.replace("title: Beta alliance holds", "title: Beta alliance still holds"))
+    assert errors(True) == []
+    assert load_corpus(project, cache=cache).briefings["beta-holds"].title == "Beta alliance still holds"
