@@ -13,11 +13,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from sitekit import ENV, split_project
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "generator" / "templates"
 
 SERVE_URL = "http://127.0.0.1:8000/"
 BETA = "briefings/beta-holds.yml"
@@ -86,6 +88,7 @@ EDITS = st.one_of(
     st.tuples(st.just("alias"), st.text("abcxyz", min_size=1, max_size=6)),
     st.tuples(st.just("event-id"), st.sampled_from(["partnership-2016", "partnership-renamed"])),
     st.tuples(st.just("break"), st.sampled_from([BETA, ALPHA])),
+    st.tuples(st.just("template"), st.text("abc", max_size=3)),
     st.tuples(st.just("fix"), st.just(0)),
 )
 
@@ -114,6 +117,13 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
         text = path.read_text()
         path.write_text(text.replace("partnership-2016", str(arg)) if "partnership-2016" in text
                         else text.replace("partnership-renamed", str(arg)))
+    elif what == "template":  # the project's override of one template: added, changed, or (empty) removed
+        override = project / "templates" / "briefing.md.j2"
+        if arg:
+            override.parent.mkdir(exist_ok=True)
+            override.write_text((PACKAGE_TEMPLATES / "briefing.md.j2").read_text() + f"\nOverridden {arg}\n")
+        else:
+            override.unlink(missing_ok=True)
     elif what == "break":
         path = project / str(arg)
         path.write_text(path.read_text().replace("by: vlad", "by: vladd").replace("by: ivanov", "by: ivanovv"))
@@ -125,6 +135,8 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=st.lists(EDITS, min_size=1, max_size=4))
+@example(edits=[("add", 3), ("title", "x y"), ("template", "a"), ("rename", 0), ("alias", "q"), ("add", 0),
+                ("event-id", "partnership-renamed"), ("break", BETA), ("fix", 0), ("template", ""), ("delete", 1)])
 def test_served_site_equals_a_clean_build_after_any_edits(edits: list[tuple[str, object]]) -> None:
     with tempfile.TemporaryDirectory(prefix="briefings-incremental-") as tmp:
         base = Path(tmp)
