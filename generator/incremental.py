@@ -100,6 +100,21 @@ def fingerprint(path: str | None) -> str:
         return ""
 
 
+def inputs_digest(folders: list[Path], files: list[Path]) -> str:
+    """Of everything the generated pages are made from: every file below `folders` (the briefings, the template
+    overrides) and `files` (the source texts), path and bytes. The same digest, the same pages."""
+    h = hashlib.sha256()
+    paths = [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()]
+    for path in [*paths, *sorted(set(files))]:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        h.update(f"{path}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
 class SearchEntries:
     """Each page's search entries, kept across builds, so the index written after a dirty build holds every
     page's current entries in the order a clean build writes them."""

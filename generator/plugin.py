@@ -24,7 +24,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
-from .incremental import PageCache, SearchEntries, clear_dir, fingerprint, mark_newer, prune_outputs
+from .incremental import PageCache, SearchEntries, clear_dir, fingerprint, inputs_digest, mark_newer, prune_outputs
 from .loader import ParseCache
 from .markup import escape_md, sanitize_html
 from .render import SiteOptions, render_site
@@ -58,6 +58,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.config_print: str | None = None
         self.rebuilt = 0
         self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
+        self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
@@ -67,7 +68,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.on_shutdown()
         if command == "serve" and dirty:
             self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
-            self.parsed = {}
+            self.parsed, self.inputs = {}, None
             # MkDocs warns that a dirty build may leave stale pages; this plugin makes it exact, and in strict
             # mode the warning would abort every build.
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
@@ -98,7 +99,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               split_threshold=self.config.split_threshold,
                               actor_split_threshold=self.config.actor_split_threshold)
         key = str(root)
+        # Taken before reading: a file written during the build only makes the next build read it again.
+        sources = _sources(root, self.corpus)
+        inputs = None
+        if self.cache is not None and self.corpus is not None:
+            inputs = inputs_digest([self._path(config, self.config.briefings), self._path(config,
+                                   self.config.templates)], sources) + repr(options)
         try:
+            if inputs is not None and inputs == self.inputs:
+                # Nothing the pages are made from changed (a docs/ page was edited, or the watcher fired
+                # twice): the same pages, without reading or rendering anything.
+                raise _Unchanged
+            self.inputs = None
             # Drafts are previewed, never published.
             self.corpus = load_corpus(root, self.config.briefings, include_drafts=_SESSION.get("command") == "serve",
                                       cache=self.parsed)
@@ -108,6 +120,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
             _LAST_GOOD[key] = (self.corpus, self.pages)
+            if sources == _sources(root, self.corpus):  # else the digest did not cover every source text
+                self.inputs = inputs
+        except _Unchanged:
+            self.timings = {"load": time.perf_counter() - t0, "render": 0.0, "sanitize": 0.0}
         except BriefingsError as e:
             if _SESSION.get("command") != "serve" or key not in _LAST_GOOD:
                 for err in e.errors:
@@ -241,6 +257,14 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         staging.rename(final)
         if old.exists():
             shutil.rmtree(old)
+
+
+def _sources(root: Path, corpus: Corpus | None) -> list[Path]:
+    return sorted(root / b.source.text for b in corpus.briefings.values() if b.source.text) if corpus else []
+
+
+class _Unchanged(Exception):
+    pass
 
 
 MARKER = ".briefings-site"

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from sitekit import ENV, split_project
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "generator" / "templates"
@@ -37,13 +38,14 @@ build(config, serve_url=sys.argv[3], dirty=False)
 """
 
 
-def serve_build(project: Path, site: Path, first: bool = False) -> None:
+def serve_build(project: Path, site: Path, first: bool = False) -> MkDocsConfig:
     """One build as `mkdocs serve --dirty` runs it: a fresh config each time, the plugins kept."""
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site))
     config.site_url = SERVE_URL
     if first:
         config.plugins.on_startup(command="serve", dirty=True)
     build(config, serve_url=SERVE_URL, dirty=True)
+    return config
 
 
 def clean_build(project: Path, site: Path) -> None:
@@ -89,6 +91,9 @@ EDITS = st.one_of(
     st.tuples(st.just("event-id"), st.sampled_from(["partnership-2016", "partnership-renamed"])),
     st.tuples(st.just("break"), st.sampled_from([BETA, ALPHA])),
     st.tuples(st.just("template"), st.text("abc", max_size=3)),
+    st.tuples(st.just("seed"), st.text("abc ", min_size=1, max_size=5)),
+    st.tuples(st.just("doc"), st.text("abc", max_size=3)),
+    st.tuples(st.just("nothing"), st.just(0)),
     st.tuples(st.just("fix"), st.just(0)),
 )
 
@@ -124,6 +129,15 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
             override.write_text((PACKAGE_TEMPLATES / "briefing.md.j2").read_text() + f"\nOverridden {arg}\n")
         else:
             override.unlink(missing_ok=True)
+    elif what == "seed":  # a source text: its page changes, the quotes are still found
+        path = project / "seeds" / "beta.txt"
+        path.write_text(path.read_text() + f"\n{arg}\n")
+    elif what == "doc":  # a page of docs/: added, changed, or (empty) removed
+        page = project / "docs" / "notes.md"
+        if arg:
+            page.write_text(f"# Notes {arg}\n\nSee [the briefings](briefings/index.md).\n")
+        else:
+            page.unlink(missing_ok=True)
     elif what == "break":
         path = project / str(arg)
         path.write_text(path.read_text().replace("by: vlad", "by: vladd").replace("by: ivanov", "by: ivanovv"))
@@ -136,7 +150,8 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=st.lists(EDITS, min_size=1, max_size=4))
 @example(edits=[("add", 3), ("title", "x y"), ("template", "a"), ("rename", 0), ("alias", "q"), ("add", 0),
-                ("event-id", "partnership-renamed"), ("break", BETA), ("fix", 0), ("template", ""), ("delete", 1)])
+                ("event-id", "partnership-renamed"), ("break", BETA), ("fix", 0), ("template", ""), ("delete", 1),
+                ("seed", "b"), ("doc", "a"), ("nothing", 0), ("doc", ""), ("nothing", 0)])
 def test_served_site_equals_a_clean_build_after_any_edits(edits: list[tuple[str, object]]) -> None:
     with tempfile.TemporaryDirectory(prefix="briefings-incremental-") as tmp:
         base = Path(tmp)
@@ -177,6 +192,11 @@ def test_a_dirty_rebuild_rebuilds_only_the_pages_that_changed(tmp_path: Path, ca
         assert said, caplog.text
         assert 0 < int(said[1]) < int(said[2]) / 2, said[0]
         assert "still holds" in (served / "search" / "search_index.json").read_text()
+        caplog.clear()
+        with caplog.at_level("INFO"):
+            config = serve_build(project, served)  # nothing changed (the watcher fired twice): nothing rendered
+        assert "briefings: 0 of " in caplog.text
+        assert config.plugins["briefings"].timings["render"] == 0.0  # type: ignore[attr-defined]
     finally:
         load_config(config_file=str(project / "mkdocs.yml")).plugins.on_shutdown()
     shutil.rmtree(served)
