@@ -15,7 +15,8 @@ import os
 import shutil
 import tempfile
 import time
-from pathlib import Path
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 
@@ -48,6 +49,20 @@ class PageCache:
 
     def close(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+INDEX_PAGES = ("index.md", "briefings/index.md", "actors/index.md", "events/index.md", "claims/index.md")
+
+
+def stale_pages(error_files: Iterable[str], pages: Iterable[str]) -> set[str]:
+    """The pages that carry the stale banner while the input has errors: the home page, the section indexes and
+    the pages of the files with errors. On every page, a broken save would rebuild the whole site, and the fix
+    again (two full builds, minutes at a thousand briefings)."""
+    wanted = set(INDEX_PAGES)
+    for file in error_files:
+        stem = PurePosixPath(file).stem
+        wanted |= {f"briefings/{stem}.md", f"sources/{stem}.md"}
+    return wanted & set(pages)
 
 
 def mark_newer(source: str, output: str) -> None:

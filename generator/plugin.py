@@ -24,7 +24,16 @@ from mkdocs.utils.templates import TemplateContext
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
-from .incremental import PageCache, SearchEntries, clear_dir, fingerprint, inputs_digest, mark_newer, prune_outputs
+from .incremental import (
+    PageCache,
+    SearchEntries,
+    clear_dir,
+    fingerprint,
+    inputs_digest,
+    mark_newer,
+    prune_outputs,
+    stale_pages,
+)
 from .loader import ParseCache
 from .markup import escape_md, sanitize_html
 from .render import SiteOptions, render_site
@@ -78,6 +87,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.cache.close()
             self.cache, self.parsed = None, None
             logging.getLogger("mkdocs.commands.build").removeFilter(_quiet_dirty_warning)
+
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
@@ -139,7 +149,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             print("WARNING -  briefings: serving the last good pages, marked stale, until the errors above are "
                   "fixed", file=sys.stderr)
             self.corpus, good = _LAST_GOOD[key]
-            self.pages = {path: _with_banner(text, e) if path.endswith(".md") else text for path, text in good.items()}
+            stale = (stale_pages((err.loc.file for err in e.errors), good) if self.cache is not None
+                     else {path for path in good if path.endswith(".md")})
+            self.pages = {path: _with_banner(text, e) if path in stale else text for path, text in good.items()}
         css = "stylesheets/briefings.css"
         if css in self.pages and css not in config.extra_css:
             config.extra_css.append(css)

@@ -197,6 +197,15 @@ def test_a_dirty_rebuild_rebuilds_only_the_pages_that_changed(tmp_path: Path, ca
             config = serve_build(project, served)  # nothing changed (the watcher fired twice): nothing rendered
         assert "briefings: 0 of " in caplog.text
         assert config.plugins["briefings"].timings["render"] == 0.0  # type: ignore[attr-defined]
+        path.write_text(path.read_text().replace("by: vlad", "by: vladd"))  # a broken save
+        caplog.clear()
+        with caplog.at_level("INFO"):
+            serve_build(project, served)
+        assert "This preview is stale" in page.read_text(), "the broken file's page says the preview is stale"
+        assert "This preview is stale" in (served / "index.html").read_text()
+        assert untouched.stat().st_mtime_ns == before, "a broken save rebuilt pages it does not concern"
+        said = re.search(r"briefings: (\d+) of (\d+) pages rebuilt", caplog.text)
+        assert said and int(said[1]) < int(said[2]) / 2, caplog.text
     finally:
         load_config(config_file=str(project / "mkdocs.yml")).plugins.on_shutdown()
     shutil.rmtree(served)
