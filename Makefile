@@ -26,8 +26,9 @@ site: $(STAMP)
 offline: $(STAMP)
 	$(BIN)/mkdocs build --strict -f mkdocs-offline.yml
 
+# --dirty: incremental rebuilds, an edit rebuilds only the pages it changes (generator/incremental.py).
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 check: $(STAMP)
 	$(BIN)/briefings check

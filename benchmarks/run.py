@@ -14,9 +14,12 @@ import argparse
 import json
 import os
 import platform
+import re
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -94,6 +97,68 @@ def run(n: int, out: Path) -> dict:
             "floor_peak_mb": floor["maxrss_mb"], "vs_floor": ours["wall"] / floor["wall"]}
 
 
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.read().decode()
+    except OSError:
+        return ""
+
+
+def _until(predicate, seconds: float) -> float | None:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        if predicate():
+            return time.perf_counter() - t0
+        time.sleep(0.05)
+    return None
+
+
+def edit_loop(project: Path, edits: int = 3, dirty: bool = True) -> dict:
+    """`mkdocs serve` (`--dirty`: incremental, as `make serve` runs it) on a project: seconds until the first
+    page is served, then, for each edit of one briefing's title, seconds from the write until the served page
+    shows the new title; with what the plugin logged about that rebuild."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    briefing = sorted(p for p in (project / "briefings").rglob("*.yml") if p.name != "actors.yml")[-1]
+    url = f"http://127.0.0.1:{port}/briefings/{briefing.stem}/"
+    log = project / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    original = briefing.read_text(encoding="utf-8")
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *(["--dirty"] if dirty else []),
+                                 "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        first = _until(lambda: "<h1" in _get(url), 3600)
+        if first is None:
+            raise SystemExit(f"serve never showed {url}:\n{log.read_text()[-3000:]}")
+        times, rebuilt, generator = [], [], []
+        for i in range(edits):
+            title = f"Edited title {i} {time.time_ns()}"
+            time.sleep(1)  # a distinct edit, as an analyst's: not within the watcher's debounce of the last
+            at = len(log.read_text())
+            briefing.write_text(re.sub(r"^title: .*$", f"title: {title}", original, count=1, flags=re.M),
+                                encoding="utf-8")
+            seconds = _until(lambda: title in _get(url), 3600)  # noqa: B023 - called before the next edit
+            if seconds is None:
+                raise SystemExit(f"the edit never showed at {url}:\n{log.read_text()[-3000:]}")
+            _until(lambda: "Documentation built" in log.read_text()[at:], 60)  # noqa: B023
+            said = log.read_text()[at:]
+            times.append(seconds)
+            m = re.search(r"briefings: (\d+) of (\d+) pages rebuilt", said)
+            rebuilt.append(f"{m[1]}/{m[2]}" if m else "all")
+            g = re.search(r"generator ([\d.]+) s", said)
+            generator.append(float(g[1]) if g else 0.0)
+    finally:
+        briefing.write_text(original, encoding="utf-8")
+        proc.terminate()
+        proc.wait(timeout=60)
+    return {"dirty": dirty, "first_page_s": first, "edit_s": times, "rebuilt": rebuilt, "generator_s": generator,
+            "load_avg": os.getloadavg()}
+
+
 def table(rows: list[dict]) -> str:
     head = ("| N | build s | peak MB | pages | largest page KB | site MB | search index MB | load s | render s "
             "| sanitize s | generator share | floor s | ours / floor |\n" + "|---" * 13 + "|\n")
@@ -109,8 +174,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000, 3000])
     ap.add_argument("--out", type=Path, default=HERE / "out")
+    ap.add_argument("--edit-loop", type=int, nargs="*", default=None, metavar="N",
+                    help="only the edit loop under `mkdocs serve --dirty`, at these sizes (default 100 1000 3000)")
+    ap.add_argument("--full-serve", action="store_true", help="the edit loop under plain `mkdocs serve` (before)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.edit_loop is not None:
+        for n in args.edit_loop or [100, 1000, 3000]:
+            project = args.out.resolve() / f"n{n}"
+            if not (project / "mkdocs.yml").exists():
+                subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(n), str(project), "--force"],
+                               check=True, capture_output=True)
+                (project / "mkdocs.yml").write_text(CONFIG.format(n=n))
+            print(json.dumps({"n": n, "load_avg_before": os.getloadavg(),
+                              **edit_loop(project, dirty=not args.full_serve)}), flush=True)
+        return
     rows = []
     for n in args.sizes:
         rows.append(run(n, args.out.resolve()))

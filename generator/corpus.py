@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import BriefingError, BriefingsError, Location, suggest
 from .language import translation_hint
 from .links import parse_links
-from .loader import PLACEHOLDER_SOURCE, Loaded, load_files
+from .loader import PLACEHOLDER_SOURCE, Loaded, ParseCache, load_files
 from .model import PLACE_KINDS, Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
@@ -394,11 +394,12 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
 
 
 def load_corpus(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds", *,
-                include_drafts: bool = True) -> Corpus:
+                include_drafts: bool = True, cache: ParseCache | None = None) -> Corpus:
     """Read, validate and link a project; raise BriefingsError with every error found. Without drafts (what a
     build publishes), draft briefings are left out with their own errors, and a reference to anything they
-    define is an error naming the draft. Source texts are read from the `seeds` folder."""
-    loaded = load_files(root, briefings_dir, seeds)
+    define is an error naming the draft. Source texts are read from the `seeds` folder. `cache`: parsed files
+    kept between calls (see loader.ParseCache)."""
+    loaded = load_files(root, briefings_dir, seeds, cache)
     if include_drafts:
         corpus, errors = link_corpus(loaded)
         errors = loaded.errors + errors

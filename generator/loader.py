@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -57,7 +58,38 @@ def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
         loaded.markdown.append((path, loc, text))
 
 
-def load_actors(path: Path, root: Path, loaded: Loaded) -> None:
+# Parsed files by path: (sha-256 of the bytes, what parsing them added to a fresh Loaded). Under `mkdocs serve`
+# an edit re-parses only the files whose bytes changed. The model objects are reused as they are: parsing sets
+# everything they hold, and linking only sets a quote's span, the same for the same source text.
+ParseCache = dict[Path, tuple[bytes, Loaded]]
+
+
+def _parse_cached(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None, parse) -> None:  # type: ignore[no-untyped-def]
+    if cache is None or refuse_to_read(path, root):  # a file we may not read: parse() says why, every time
+        parse(path, root, loaded)
+        return
+    try:
+        digest = hashlib.sha256(path.read_bytes()).digest()
+    except OSError:  # missing or unreadable: parse() says so, every time
+        parse(path, root, loaded)
+        return
+    hit = cache.get(path)
+    if hit is None or hit[0] != digest:
+        hit = cache[path] = (digest, Loaded(root))
+        parse(path, root, hit[1])
+    part = hit[1]
+    loaded.actors.extend(part.actors)
+    loaded.briefings.extend(part.briefings)
+    loaded.markdown.extend(part.markdown)
+    loaded.errors.extend(part.errors)
+    for id, kind in part.broken.items():
+        loaded.broken.setdefault(id, kind)
+
+
+def load_actors(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None = None) -> None:
+    if cache is not None and path.is_file():
+        _parse_cached(path, root, loaded, cache, load_actors)
+        return
     rel = _rel(path, root)
     if not path.is_file() and not path.is_symlink():
         loaded.errors.append(BriefingError(Location(rel), "", "the actor registry is missing; create it with "
@@ -98,7 +130,15 @@ def _guess_ids(path: Path, loaded: Loaded) -> None:
         loaded.broken.setdefault(f"{path.stem}-{n}", "*")
 
 
-def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
+def load_briefing(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None = None) -> None:
+    start = len(loaded.briefings)
+    _parse_cached(path, root, loaded, cache, _parse_briefing)
+    for briefing in loaded.briefings[start:]:  # the source text is read every time: it is another file
+        if briefing.source.text:
+            briefing.source_text = _read_source_text(briefing, root, loaded)
+
+
+def _parse_briefing(path: Path, root: Path, loaded: Loaded) -> None:
     rel = _rel(path, root)
     why = refuse_to_read(path, root)
     if why:
@@ -137,9 +177,6 @@ def load_briefing(path: Path, root: Path, loaded: Loaded) -> None:
         claim.briefing = bid
     for item in (*briefing.events, *briefing.relations):
         item.briefing = bid
-    text_path = briefing.source.text
-    if text_path:
-        briefing.source_text = _read_source_text(briefing, root, loaded)
     loaded.briefings.append(briefing)
 
 
@@ -253,7 +290,8 @@ def briefing_files(briefings_dir: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(briefings_dir).parts))
 
 
-def load_files(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds") -> Loaded:
+def load_files(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds",
+               cache: ParseCache | None = None) -> Loaded:
     root = root.resolve()
     folder = root / briefings_dir
     loaded = Loaded(root, seeds=seeds)
@@ -261,9 +299,9 @@ def load_files(root: Path, briefings_dir: str = "briefings", seeds: str = "seeds
         loaded.errors.append(BriefingError(Location(briefings_dir), "", "no briefings folder here; run from the "
                                            "project root or pass --root"))
         return loaded
-    load_actors(folder / ACTORS_FILE, root, loaded)
+    load_actors(folder / ACTORS_FILE, root, loaded, cache)
     for path in briefing_files(folder):
-        load_briefing(path, root, loaded)
+        load_briefing(path, root, loaded, cache)
     for path in sorted(folder.rglob("*.yaml")):
         loaded.errors.append(BriefingError(Location(_rel(path, root), 1, 1), "",
                                            "briefing files end in .yml; rename it so it is read"))

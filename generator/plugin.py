@@ -11,6 +11,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -19,10 +20,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
+from .incremental import (
+    PageCache,
+    SearchEntries,
+    clear_dir,
+    fingerprint,
+    inputs_digest,
+    mark_newer,
+    prune_outputs,
+    stale_pages,
+)
+from .loader import ParseCache
 from .markup import escape_md, sanitize_html
 from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, SiteOptions, render_site
 from .sitedir import (
@@ -62,11 +76,33 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.site_dir: Path | None = None  # the real site_dir of a build or gh-deploy (staged or --dirty)
         self.lock: BuildLock | None = None
         self.warnings = _WarningCounter()
+        self.cache: PageCache | None = None  # `mkdocs serve --dirty`: incremental rebuilds (generator/incremental.py)
+        self.search = SearchEntries()
+        self.outputs: set[str] = set()
+        self.config_print: str | None = None
+        self.rebuilt = 0
+        self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
+        self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # MkDocs calls this once per process; `mkdocs serve` rebuilds with fresh plugin instances.
+        # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
         self.command, self.dirty = command, dirty
         _SESSION["command"] = command
+        if self.cache is not None:
+            self.on_shutdown()
+        if command == "serve" and dirty:
+            self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
+            self.parsed, self.inputs = {}, None
+            # MkDocs warns that a dirty build may leave stale pages; this plugin makes it exact, and in strict
+            # mode the warning would abort every build.
+            logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
+
+    def on_shutdown(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
+            self.cache, self.parsed = None, None
+            logging.getLogger("mkdocs.commands.build").removeFilter(_quiet_dirty_warning)
+
     def _root(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").resolve().parent
 
@@ -93,16 +129,31 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self._lock(config)
             except SiteDirError as e:
                 raise PluginError(str(e)) from None
+        # Taken before reading: a file written during the build only makes the next build read it again.
+        sources = _sources(root, self.corpus)
+        inputs = None
+        if self.cache is not None and self.corpus is not None:
+            inputs = inputs_digest([self._path(config, self.config.briefings), self._path(config,
+                                   self.config.templates)], sources) + repr(options)
         try:
+            if inputs is not None and inputs == self.inputs:
+                # Nothing the pages are made from changed (a docs/ page was edited, or the watcher fired
+                # twice): the same pages, without reading or rendering anything.
+                raise _Unchanged
+            self.inputs = None
             # Drafts are previewed, never published.
             self.corpus = load_corpus(root, self.config.briefings, self.config.seeds,
-                                      include_drafts=_SESSION.get("command") == "serve")
+                                      include_drafts=_SESSION.get("command") == "serve", cache=self.parsed)
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
             _LAST_GOOD[key] = (self.corpus, self.pages)
+            if sources == _sources(root, self.corpus):  # else the digest did not cover every source text
+                self.inputs = inputs
+        except _Unchanged:
+            self.timings = {"load": time.perf_counter() - t0, "render": 0.0, "sanitize": 0.0}
         except BriefingsError as e:
             if _SESSION.get("command") != "serve" or key not in _LAST_GOOD:
                 for err in e.errors:
@@ -118,7 +169,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             print("WARNING -  briefings: serving the last good pages, marked stale, until the errors above are "
                   "fixed", file=sys.stderr)
             self.corpus, good = _LAST_GOOD[key]
-            self.pages = {path: _with_banner(text, e) if path.endswith(".md") else text for path, text in good.items()}
+            stale = (stale_pages((err.loc.file for err in e.errors), good) if self.cache is not None
+                     else {path for path in good if path.endswith(".md")})
+            self.pages = {path: _with_banner(text, e) if path in stale else text for path, text in good.items()}
         if _SESSION.get("command") == "serve" and config.strict:  # see _serve_despite_warnings
             self.warnings.reset()
             logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -133,6 +186,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self._stage(config)
             except SiteDirError as e:
                 raise PluginError(str(e)) from None
+        if self.cache is not None:
+            print_ = fingerprint(config.config_file_path)
+            if self.config_print is not None and print_ != self.config_print:  # nav, theme...: start afresh
+                clear_dir(config.site_dir)
+                self.cache.forget()
+                self.outputs = set()
+            self.config_print = print_
         self.seconds = time.perf_counter() - t0
         return config
 
@@ -162,6 +222,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
+        changed = set(self.cache.update(self.pages)) if self.cache is not None else set()
         for path, text in self.pages.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -169,8 +230,19 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 files.remove(existing)
             # Detail pages stay out of the nav by design (a nav of every page makes builds quadratic).
             inclusion = InclusionLevel.UNDEFINED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+            if self.cache is None:
+                files.append(File.generated(config, path, content=text, inclusion=inclusion))
+                continue
+            # A source file MkDocs' dirty mode can compare with the output: unchanged pages are not rebuilt.
+            file = File.generated(config, path, abs_src_path=self.cache.source(path), inclusion=inclusion)
+            if path in changed:
+                mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
+            files.append(file)
         self._local_worker_shim(files, config)
+        if self.cache is not None:
+            outputs = {f.abs_dest_path for f in files}
+            prune_outputs(self.outputs, outputs, config.site_dir)
+            self.outputs, self.rebuilt = outputs, 0
         self.seconds += time.perf_counter() - t0
         return files
 
@@ -187,6 +259,20 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if files.get_file_from_path(path) is None:
             text = (DEFAULT_TEMPLATES / WORKER_SHIM).read_text(encoding="utf-8")
             files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.cache is not None:
+            self.search.start([f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)])
+        return nav
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        if self.cache is not None:  # after the search plugin's, which is listed first and has just indexed it
+            self.rebuilt += 1
+            index = _search_index(config)
+            if index is not None:
+                self.search.note(page.file.src_uri, index.entries)
+        return context
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.pages:
@@ -222,6 +308,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             if self.site_dir.is_dir():
                 (self.site_dir / MARKER).write_text("made by a briefings build; the next build replaces this folder\n")
             self._unlock()
+        if self.cache is not None:
+            if _search_index(config) is not None:
+                self.search.rewrite(Path(config.site_dir) / "search" / "search_index.json")
+            log.info(f"briefings: {self.rebuilt} of {len(self.search.order)} pages rebuilt (incremental)")
         if self.corpus is None:
             return
         n = self.corpus.counts()
@@ -243,8 +333,29 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.lock.release()
             self.lock = None
 
-_SESSION: dict[str, str] = {}  # what `on_startup` said: outlives the plugin instances of serve's rebuilds
+
+def _sources(root: Path, corpus: Corpus | None) -> list[Path]:
+    return sorted(root / b.source.text for b in corpus.briefings.values() if b.source.text) if corpus else []
+
+
+class _Unchanged(Exception):
+    pass
+
+_SESSION: dict[str, str] = {}  # what `on_startup` said, for code that has no plugin instance at hand
 _LAST_GOOD: dict[str, tuple[Corpus, dict[str, str]]] = {}  # project root -> last good corpus and pages (serve)
+
+
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    """Material's search index of this build, or None (search off, or another search plugin)."""
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "search_index_prev"):
+            index = getattr(plugin, "search_index", None)
+            return index if isinstance(getattr(index, "entries", None), list) else None
+    return None
 
 
 def _with_banner(page: str, error: BriefingsError) -> str:

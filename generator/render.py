@@ -758,7 +758,11 @@ def _template_error(e: Exception, templates_dir: Path | None) -> BriefingError:
 
 def make_env(overrides: Path | None) -> jinja2.Environment:
     """Templates from the project's folder where it has the file, else the package's defaults (as Material's
-    `custom_dir` overrides its partials)."""
+    `custom_dir` overrides its partials). Kept between the builds of one process (`mkdocs serve`): compiling
+    the templates costs about a second a build."""
+    key = _templates_key(overrides)
+    if key in _ENV:
+        return _ENV[key]
     folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)]),
@@ -774,7 +778,22 @@ def make_env(overrides: Path | None) -> jinja2.Environment:
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.filters["page_title"] = page_title
     env.filters["zip"] = lambda a, b: zip(a, b, strict=False)
+    _ENV.clear()
+    _ENV[key] = env
     return env
+
+
+_ENV: dict[tuple[Any, ...], jinja2.Environment] = {}
+
+
+def _templates_key(overrides: Path | None) -> tuple[Any, ...]:
+    """Any change in the override folder (a file added, removed or edited) makes a new environment; Jinja itself
+    reloads a package template whose file changed (auto_reload)."""
+    if overrides is None or not overrides.is_dir():
+        return (None,)
+    files = sorted((p.relative_to(overrides).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+                   for p in overrides.rglob("*") if p.is_file())
+    return (str(overrides), *files)
 
 
 def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOptions | None = None) -> dict[str, str]:

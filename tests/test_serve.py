@@ -3,6 +3,7 @@ served, and fixing the edit brings the site back, updated."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -88,6 +89,41 @@ def test_serve_survives_a_strict_mode_warning(tmp_path: Path) -> None:
         notes.write_text("# Notes\n\nSee [the briefings](briefings/index.md).\n")
         assert _wait(lambda: "would fail a strict build" not in (_get(notes_url) or "x would fail a strict build"))
         assert "Traceback" not in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_dirty_serve_rebuilds_only_what_an_edit_changes(tmp_path: Path) -> None:
+    """`make serve` (`mkdocs serve --dirty`): an edit's page is updated without a full rebuild, the log says how
+    many pages were rebuilt, the search index has the edit, and a broken edit then its fix come through."""
+    project = copy_project(MINI, tmp_path / "project")
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
+                                 "--livereload"], cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        root = f"http://127.0.0.1:{port}/"
+        url = root + "briefings/beta-holds/"
+        assert _wait(lambda: "Beta alliance holds" in (_get(url) or "")), log.read_text()
+        first = re.findall(r"briefings: (\d+) of (\d+) pages rebuilt", log.read_text())
+        assert first and first[0][0] == first[0][1], "the first build builds every page"
+        beta = project / BETA
+        beta.write_text(beta.read_text().replace("title: Beta alliance holds", "title: Beta alliance still holds"))
+        assert _wait(lambda: "Beta alliance still holds" in (_get(url) or "")), log.read_text()[-3000:]
+        assert _wait(lambda: len(re.findall(r"pages rebuilt", log.read_text())) >= 2), log.read_text()[-3000:]
+        rebuilt, total = map(int, re.findall(r"briefings: (\d+) of (\d+) pages rebuilt", log.read_text())[1])
+        assert 0 < rebuilt < total, f"{rebuilt} of {total} pages rebuilt for a title edit"
+        assert "Beta alliance still holds" in (_get(root + "search/search_index.json") or "")
+        alpha = project / "briefings" / "2015" / "alpha-talks.yml"
+        assert _get(root + "briefings/alpha-talks/") is not None
+        alpha.rename(project / "alpha-talks.yml.off")  # out of the briefings folder: beta's links to it break
+        assert _wait(lambda: "This preview is stale" in (_get(url) or "")), log.read_text()[-3000:]
+        (project / "alpha-talks.yml.off").rename(alpha)
+        assert _wait(lambda: "This preview is stale" not in (_get(url) or "")), log.read_text()[-3000:]
+        assert "Traceback" not in log.read_text()
+        assert "A 'dirty' build" not in log.read_text(), "the plugin makes dirty builds exact: no warning"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
