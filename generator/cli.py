@@ -85,9 +85,11 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
     from .corpus_json import render_corpus_json
 
-    text = render_corpus_json(_corpus(args))
+    # What the site publishes at /data/corpus.json: drafts left out.
+    text = render_corpus_json(load_corpus(Path(args.root), args.briefings, args.seeds, include_drafts=False))
     if args.out is None:
         sys.stdout.write(text)
         return 0

@@ -141,3 +141,11 @@ def test_export_to_stdout_and_its_errors(tmp_path: Path) -> None:
     r = briefings_cli("export", "--root", str(root), "--out", str(tmp_path / "out.json"), cwd=tmp_path)
     assert r.returncode == 1 and "did you mean 'gazette'?" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out.json").exists(), "nothing is written from a corpus with errors"
+
+
+def test_the_export_leaves_drafts_out_as_the_site_does(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"briefings/beta-holds.yml": ("summary:", "draft: true\nsummary:")})
+    doc = export(tmp_path, root)
+    assert "beta-holds" not in {b["id"] for b in doc["briefings"]}
+    assert "alpha-talks" in {b["id"] for b in doc["briefings"]}
+    assert check_round_trip(doc) == []
