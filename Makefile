@@ -44,9 +44,9 @@ chromium:
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/mypy
 
-test: $(TEST_STAMP) chromium
-	$(BIN)/ruff check generator tests benchmarks
+test: lint chromium
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

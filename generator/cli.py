@@ -6,11 +6,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import BriefingsError
 
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
-def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+
+def _corpus(args: argparse.Namespace) -> Corpus:
     from .corpus import check_corpus
 
     return check_corpus(Path(args.root), args.briefings, args.seeds)  # drafts too, and what a build would refuse

@@ -289,10 +289,10 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
             chk.refs(r, "between", r.between, "actor")
             chk.refs(r, "claims", r.claims, "claim")
 
-    for path, loc, text in loaded.markdown:
-        for link in parse_links(text):
+    for path, loc, md_text in loaded.markdown:
+        for link in parse_links(md_text):
             if link.id in chk.kind:
-                if text[link.start:link.end].rstrip("]").endswith("|"):
+                if md_text[link.start:link.end].rstrip("]").endswith("|"):
                     chk.errors.append(BriefingError(_link_loc(loc, link.start), path, f"[[{link.id}|]] has an "
                                                     f"empty label; write [[{link.id}]] or [[{link.id}|a label]]"))
                 continue

@@ -117,7 +117,8 @@ class _Converter:
 
     def record(self, obj: Any) -> dict[str, Any]:
         out = {}
-        for name in _field_names(type(obj)):
+        cls: type = type(obj)
+        for name in _field_names(cls):
             v = getattr(obj, name)
             if v is not None:  # optional and absent: left out, as in the YAML
                 out[name] = self.value(v)
@@ -139,7 +140,7 @@ def corpus_document(corpus: Corpus) -> dict[str, Any]:
                 rec = {"id": conv.value(obj), **rec}
             for field_name, (index_kind, name, _) in indexes.items():
                 if index_kind == kind:
-                    rec[name] = conv.value(getattr(corpus, field_name).get(obj.id, []), inline=True)
+                    rec[name] = conv.value(getattr(corpus, field_name).get(getattr(obj, "id", None), []), inline=True)
             items.append(rec)
         doc[key] = items
     return doc
@@ -152,7 +153,7 @@ def render_corpus_json(corpus: Corpus) -> str:
 
 # The schema --------------------------------------------------------------------------------------------------
 
-def _spec_records() -> dict[type, spec.Record]:
+def _spec_records() -> dict[Any, spec.Record]:
     return {v.cls: v for v in vars(spec).values() if isinstance(v, spec.Record)}
 
 
@@ -219,7 +220,7 @@ class _Schemas:
             return {"type": "boolean"}
         if hint is float:
             return {"type": "number"}
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             return {"$ref": f"#/$defs/{self.define(hint)}"}
         raise TypeError(f"no JSON Schema for {hint!r}")
 

@@ -14,6 +14,11 @@ from functools import lru_cache
 
 _POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_name(month: int | None) -> str:
+    """'Nov' for 11; only called where the precision says the month is known."""
+    return MONTHS[(month or 1) - 1]
 VALID_FORMS = "EDTF such as 2015, 2015-11, 2015-11-14, 2015-11-27~ (approximate), 2015? (uncertain), " \
     "2015% (both) or an interval 2015-04/2015-10"
 
@@ -45,9 +50,9 @@ class Point:
 
     def human(self) -> str:
         if self.day is not None:
-            text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"  # type: ignore[index]
+            text = f"{self.day} {month_name(self.month)} {self.year}"
         elif self.month is not None:
-            text = f"{MONTHS[self.month - 1]} {self.year}"
+            text = f"{month_name(self.month)} {self.year}"
         else:
             text = str(self.year)
         return _qualify(text, self.qualifier)
@@ -97,12 +102,12 @@ class EdtfDate:
         if a.qualifier == b.qualifier and a.precision == b.precision and a.year == b.year:
             # Share the year: "Apr–Oct 2015", "3–9 Feb 2016", "3 Feb–9 Mar 2016".
             if a.precision == 2:
-                return _qualify(f"{MONTHS[a.month - 1]}–{MONTHS[b.month - 1]} {a.year}", a.qualifier)  # type: ignore[index]
+                return _qualify(f"{month_name(a.month)}–{month_name(b.month)} {a.year}", a.qualifier)
             if a.precision == 3:
                 if a.month == b.month:
-                    text = f"{a.day}–{b.day} {MONTHS[a.month - 1]} {a.year}"  # type: ignore[index]
+                    text = f"{a.day}–{b.day} {month_name(a.month)} {a.year}"
                 else:
-                    text = f"{a.day} {MONTHS[a.month - 1]}–{b.day} {MONTHS[b.month - 1]} {a.year}"  # type: ignore[index]
+                    text = f"{a.day} {month_name(a.month)}–{b.day} {month_name(b.month)} {a.year}"
                 return _qualify(text, a.qualifier)
         return f"{a.human()}–{b.human()}"
 
@@ -114,13 +119,15 @@ def _parse_point(text: str) -> Point:
     m = _POINT.fullmatch(text)
     if not m:
         raise DateError(f"'{text}' is not a valid date; use {VALID_FORMS}")
-    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    year = int(m[1])
+    month = int(m[2]) if m[2] else None
+    day = int(m[3]) if m[3] else None
     if year == 0:
         raise DateError(f"'{text}': year 0000 is not supported; years run 0001-9999")
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"'{text}' has no month {month:02d}; months run 01-12")
-    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:  # type: ignore[arg-type]
-        raise DateError(f"'{text}' has no day {day:02d} in {MONTHS[month - 1]} {year}")  # type: ignore[index]
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month or 1)[1]:  # a day has a month
+        raise DateError(f"'{text}' has no day {day:02d} in {month_name(month)} {year}")
     return Point(year, month, day, m[4])
 
 

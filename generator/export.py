@@ -57,7 +57,8 @@ def _plugin_options(plugins: list[Any] | dict[str, Any]) -> tuple[list[Any] | di
     mkdocs.yml uses it, so that mkdocs-offline.yml can inherit and add to it)."""
     if isinstance(plugins, dict):
         return {k: v for k, v in plugins.items() if k != "briefings"}, plugins.get("briefings") or {}
-    kept, ours = [], {}
+    kept: list[Any] = []
+    ours: dict[str, Any] = {}
     for p in plugins:
         if p == "briefings":
             continue

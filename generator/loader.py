@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,9 +51,10 @@ def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
         if kind and id:
             loaded.broken.setdefault(id, kind)
     for path, loc, text, node in ctx.markdown:
-        if node.start_mark.line == node.end_mark.line and node.style in ("", None, "'", '"'):
+        style = getattr(node, "style", None)
+        if node.start_mark.line == node.end_mark.line and style in ("", None, "'", '"'):
             # One-line scalar: `[[id]]` errors can point at the link itself (quoted: past the quote).
-            loc = Location(loc.file, loc.line, loc.col + (1 if node.style in ("'", '"') else 0))
+            loc = Location(loc.file, loc.line, loc.col + (1 if style in ("'", '"') else 0))
         else:
             loc = Location(loc.file, loc.line, 0)  # col 0: the column inside a block is not exact
         loaded.markdown.append((path, loc, text))
@@ -64,7 +66,8 @@ def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
 ParseCache = dict[Path, tuple[bytes, Loaded]]
 
 
-def _parse_cached(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None, parse) -> None:  # type: ignore[no-untyped-def]
+def _parse_cached(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None,
+                  parse: Callable[[Path, Path, Loaded], None]) -> None:
     if cache is None or refuse_to_read(path, root):  # a file we may not read: parse() says why, every time
         parse(path, root, loaded)
         return

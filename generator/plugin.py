@@ -10,6 +10,7 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -282,7 +283,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.timings["sanitize"] += time.perf_counter() - t0
         return html
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:  # type: ignore[no-untyped-def]
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: Callable[..., Any]) -> LiveReloadServer:
         for name in (self.config.briefings, self.config.templates, self.config.seeds):
             path = self._path(config, name)
             if path.exists():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -59,11 +60,11 @@ def _nesting_error(text: str, rel: str) -> BriefingError | None:
     return None
 
 
-class _FastLoader(_Loader):  # type: ignore[misc,valid-type]
+class _FastLoader(_Loader):
     """Implicit scalars resolve to null or str only: the spec types every value from its raw text, so
     YAML 1.1's guessing (bool, int, sexagesimal, timestamp) is skipped, and with it most of the cost."""
 
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+    def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode and implicit[0]:
             return NULL_TAG if value in _NULLS else _STR
         return super().resolve(kind, value, implicit)
@@ -88,9 +89,9 @@ def read_yaml(path: Path, rel: str) -> tuple[yaml.Node | None, list[BriefingErro
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
+        at_line = data.count(b"\n", 0, e.start) + 1
         col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [BriefingError(Location(rel, line, col), "",
+        return None, [BriefingError(Location(rel, at_line, col), "",
                                     f"not UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]
     text = text.removeprefix("\ufeff")
     for lineno, line in enumerate(text.splitlines(), 1):

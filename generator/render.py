@@ -848,14 +848,14 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
                    all_years=list(periods))
 
     by_year: dict[int, list[Event]] = defaultdict(list)
-    periods: dict[str, list[Event]] = defaultdict(list)
+    event_periods: dict[str, list[Event]] = defaultdict(list)
     for e in corpus.events.values():
         by_year[e.date.year].append(e)
-        periods[layout.event_period(e)].append(e)
-    render("events", "events/index.md", years=dict(sorted(by_year.items())), periods=dict(sorted(periods.items())),
-           split=layout.split_events)
+        event_periods[layout.event_period(e)].append(e)
+    render("events", "events/index.md", years=dict(sorted(by_year.items())),
+           periods=dict(sorted(event_periods.items())), split=layout.split_events)
     if layout.split_events:
-        for period, events in periods.items():
+        for period, events in event_periods.items():
             render("events_page", f"events/{period}.md", period=period, events=events)
 
     dispute_pages: dict[str, list[DisputeGroup]] = defaultdict(list)

@@ -35,10 +35,10 @@ class Ctx:
 
     rel: str
     errors: list[BriefingError] = field(default_factory=list)
-    markdown: list[tuple[str, Location, str, yaml.ScalarNode]] = field(default_factory=list)
+    markdown: list[tuple[str, Location, str, yaml.Node]] = field(default_factory=list)
     # Records that failed, as (class, values read, extras): their ids still count as defined, so one
     # mistake does not cascade into "unknown id" errors everywhere it is referenced.
-    broken: list[tuple[type, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    broken: list[tuple[Callable[..., Any], dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     placeholders: list[tuple[str, Location]] = field(default_factory=list)  # values with a TODO: path, where
     nodes: int = 0
 
@@ -74,7 +74,7 @@ class Type:
                 ctx.error(node, path, f"more than {MAX_NODES:,} values in one file (an alias bomb?); refused")
             return False
         if node.tag not in CORE_TAGS:
-            ctx.error(node, path, tag_error(node))
+            ctx.error(node, path, tag_error(node) or f"the tag {node.tag} is not supported")
             return False
         return True
 
@@ -242,7 +242,7 @@ class Enum(Str):
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         for v in self.values:
             if str(v) == value:
-                if isinstance(v, str) or node.style in ("", None):
+                if isinstance(v, str) or getattr(node, "style", None) in ("", None):
                     return v
                 return ctx.error(node, path, f"must be a number: write {value} without quotes")
         hint = suggest(value, [str(v) for v in self.values])
@@ -260,7 +260,7 @@ class Bool(Str):
     expect = "true or false"
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if node.style in ("", None) and value in ("true", "false"):
+        if getattr(node, "style", None) in ("", None) and value in ("true", "false"):
             return value == "true"
         return ctx.error(node, path, f"'{value}' is not allowed here; write true or false, without quotes")
 
@@ -370,13 +370,14 @@ class List(Type):
         return s
 
 
-def _mapping_items(node: yaml.Node, ctx: Ctx, path: str) -> list[tuple[str, yaml.Node, yaml.Node]] | None:
+def _mapping_items(node: yaml.Node, ctx: Ctx, path: str) -> list[tuple[str, yaml.ScalarNode, yaml.Node]] | None:
     """Keys and values of a mapping; duplicate and non-text keys are errors."""
     if not isinstance(node, yaml.MappingNode):
         what = "empty" if node.tag == NULL_TAG else _describe(node)
         ctx.error(node, path, f"must be a mapping of 'key: value' lines, not {what}")
         return None
-    items, seen = [], {}
+    items: list[tuple[str, yaml.ScalarNode, yaml.Node]] = []
+    seen: dict[str, int] = {}
     for knode, vnode in node.value:
         if not isinstance(knode, yaml.ScalarNode) or tag_error(knode):
             ctx.error(knode, path, "keys must be plain text")
