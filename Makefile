@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site offline serve test lint check schema bench clean chromium
+.PHONY: site offline serve test test-fast lint check schema bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: $(TEST_STAMP)
 
 test: lint chromium
 	$(BIN)/python -m pytest -q
+
+# The suite without the tests that drive Chromium: the quick loop while editing.
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not browser"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

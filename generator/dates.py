@@ -91,10 +91,6 @@ class EdtfDate:
         """Earliest bound first, then finer precision first, then the latest bound."""
         return (self.lower, -self.start.precision, self.upper)
 
-    @property
-    def iso(self) -> str:
-        return self.lower.isoformat()
-
     def human(self) -> str:
         if self.end is None:
             return self.start.human()

@@ -812,7 +812,8 @@ def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOpti
         try:
             template = env.get_template(TEMPLATES[kind])
             pages[path] = template.render(**common, **values, ctx=ctx, ref=ctx.ref, refs=ctx.refs, md=ctx.md,
-                                          md_inline=ctx.md_inline, esc=ctx.esc, url=ctx.url, href=ctx.href)
+                                          md_inline=ctx.md_inline, esc=ctx.esc,
+                                          url=ctx.url, href=ctx.href)  # documented for custom templates
         except Exception as e:
             raise BriefingsError([_template_error(e, overrides)]) from None
 

@@ -11,7 +11,6 @@ from . import spec
 from .corpus_json import render_corpus_schema
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FILES = {"actors.schema.json": "actors", "briefing.schema.json": "briefing"}
 
 
 def render_schemas() -> dict[str, str]:
