@@ -25,6 +25,10 @@ MINI = FIXTURES / "mini"
 HOSTILE = FIXTURES / "hostile"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TIMEOUT = 300
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the tests never download a browser
+# Quiet and offline: no component updates, sync or first-run pings during the tests.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 
 # Running the real commands ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 from sitekit import FIXTURES, REPO, Node, built_site, copy_project, page, run, site_pages
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SEARCH_TIMEOUT_MS, Served, _serve, search
+from test_browser import SEARCH_TIMEOUT_MS, Served, _serve, search
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -82,16 +82,6 @@ def served(appendix_site: Path) -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def served_split(split_site: Path) -> Iterator[Served]:
     yield from _serve(split_site)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make chromium`)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -19,10 +19,6 @@ from sitekit import HOSTILE, MINI, built_site, copy_project, fixture_ids, projec
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Quiet and offline: no component updates, sync or first-run pings during the tests.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SEARCH_TIMEOUT_MS = 15_000
 
@@ -74,18 +70,6 @@ def mini_project_search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from _serve(built_site(tmp_path_factory, HOSTILE, "--no-strict")[0])
-
-
-# Module scope: other test modules import this fixture, and Playwright's sync API allows one instance at a time.
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make chromium`); "
-                    "these tests never download a browser")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

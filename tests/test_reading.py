@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from sitekit import FIXTURES, MINI, Page, anchored_block, built_site, copy_project, page, resolve, site_pages
-from test_browser import Served, _serve, browser  # noqa: F401  (the session's Chromium, shared)
+from test_browser import Served, _serve
 from test_site import claim_block, links, section_links, section_text, target
 from test_site import section as section_nodes
 
@@ -291,7 +291,7 @@ def mini_served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     yield from _serve(built_site(tmp_path_factory, MINI, "--strict")[0])
 
 
-def open_page(browser: Any, url: str, scheme: str = "light", width: int = 1280) -> Any:  # noqa: F811
+def open_page(browser: Any, url: str, scheme: str = "light", width: int = 1280) -> Any:
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     pg = context.new_page()
     pg.goto(url)
@@ -300,7 +300,7 @@ def open_page(browser: Any, url: str, scheme: str = "light", width: int = 1280) 
 
 
 @pytest.mark.browser
-def test_a_cut_statement_shows_in_full_on_focus(browser: Any, reading: Served) -> None:  # noqa: F811
+def test_a_cut_statement_shows_in_full_on_focus(browser: Any, reading: Served) -> None:
     pg = open_page(browser, reading.url("actors/iran/"))
     try:
         full = " ".join(CLAIMS["flights-go-on"]["text"].split())
@@ -314,7 +314,7 @@ def test_a_cut_statement_shows_in_full_on_focus(browser: Any, reading: Served) -
 
 
 @pytest.mark.browser
-def test_italics_mark_what_unnamed_sources_assert_not_the_assessment(browser: Any, reading: Served) -> None:  # noqa: F811
+def test_italics_mark_what_unnamed_sources_assert_not_the_assessment(browser: Any, reading: Served) -> None:
     pg = open_page(browser, reading.url("briefings/hamadan-wire/"))
     try:
         style = "sel => getComputedStyle(document.querySelector(sel)).fontStyle"
@@ -327,7 +327,7 @@ def test_italics_mark_what_unnamed_sources_assert_not_the_assessment(browser: An
 
 @pytest.mark.browser
 @pytest.mark.parametrize("site", ["reading", "mini_served"])
-def test_no_page_scrolls_sideways_on_a_phone(request: pytest.FixtureRequest, browser: Any, site: str) -> None:  # noqa: F811
+def test_no_page_scrolls_sideways_on_a_phone(request: pytest.FixtureRequest, browser: Any, site: str) -> None:
     served: Served = request.getfixturevalue(site)
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="light")
     pg = context.new_page()
@@ -377,7 +377,7 @@ BADGES = ".md-content .bf-badge, .md-content .bf-mark, .md-content .bf-rel, .md-
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_badge_meets_wcag_aa_contrast(browser: Any, reading: Served, scheme: str) -> None:  # noqa: F811
+def test_every_badge_meets_wcag_aa_contrast(browser: Any, reading: Served, scheme: str) -> None:
     low, checked = [], 0
     for url in ["key/", "briefings/hamadan-wire/", "briefings/hamadan-sputnik/", "disputes/", "actors/iran/"]:
         pg = open_page(browser, reading.url(url), scheme)
@@ -395,7 +395,7 @@ def test_every_badge_meets_wcag_aa_contrast(browser: Any, reading: Served, schem
 
 
 @pytest.mark.browser
-def test_each_reliability_letter_has_its_own_colour(browser: Any, reading: Served) -> None:  # noqa: F811
+def test_each_reliability_letter_has_its_own_colour(browser: Any, reading: Served) -> None:
     pg = open_page(browser, reading.url("key/"))
     try:
         colours = pg.evaluate("""[...'abcdef'].map(r => getComputedStyle(
@@ -417,7 +417,7 @@ def axe_script() -> Path:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_axe_finds_no_serious_violation_on_any_page_kind(browser: Any, reading: Served, scheme: str) -> None:  # noqa: F811
+def test_axe_finds_no_serious_violation_on_any_page_kind(browser: Any, reading: Served, scheme: str) -> None:
     script = axe_script()
     found = []
     for url in PAGE_KINDS:
@@ -438,7 +438,7 @@ def test_axe_finds_no_serious_violation_on_any_page_kind(browser: Any, reading: 
 
 
 @pytest.mark.browser
-def test_a_briefing_prints_with_the_key_open_and_link_addresses(browser: Any, reading: Served) -> None:  # noqa: F811
+def test_a_briefing_prints_with_the_key_open_and_link_addresses(browser: Any, reading: Served) -> None:
     pg = open_page(browser, reading.url("briefings/hamadan-wire/"))
     try:
         pg.emulate_media(media="print")
