@@ -80,13 +80,14 @@ def copy_project(src: Path, dst: Path) -> Path:
     return dst
 
 
-def split_project(dst: Path) -> Path:
-    """The mini project with every index split over several pages (thresholds of 1), as a big corpus gets it."""
-    project = copy_project(MINI, dst)
+def split_project(dst: Path, src: Path = MINI) -> Path:
+    """A fixture project (mini by default) with every index split over several pages (thresholds of 1), as a big
+    corpus gets it."""
+    project = copy_project(src, dst)
     cfg = project / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
     plain = "plugins: [search, briefings]"
-    assert plain in text, f"mini's mkdocs.yml no longer configures the plugin as {plain!r}"
+    assert plain in text, f"{src.name}'s mkdocs.yml no longer configures the plugin as {plain!r}"
     cfg.write_text(text.replace(plain, "plugins: [search, briefings: {split_threshold: 1, actor_split_threshold: 1}]"),
                    encoding="utf-8")
     return project

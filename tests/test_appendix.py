@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
-from sitekit import FIXTURES, REPO, Node, built_site, copy_project, page, run, site_pages
+from sitekit import FIXTURES, REPO, Node, built_site, page, run, site_pages, split_project
 from test_browser import SEARCH_TIMEOUT_MS, Served, _serve, search
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -41,18 +41,6 @@ def links_of(node: Node, from_url: str = "") -> list[tuple[str, str]]:
     return out
 
 
-def split_appendix(dst: Path) -> Path:
-    """The fixture with the claims split by month (and every other index), as a big corpus gets it."""
-    project = copy_project(APPENDIX, dst)
-    cfg = project / "mkdocs.yml"
-    text = cfg.read_text(encoding="utf-8")
-    assert "plugins: [search, briefings]" in text
-    cfg.write_text(text.replace("plugins: [search, briefings]",
-                                "plugins: [search, briefings: {split_threshold: 1, actor_split_threshold: 1}]"),
-                   encoding="utf-8")
-    return project
-
-
 @pytest.fixture(scope="module")
 def appendix_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_site(tmp_path_factory, APPENDIX, "--strict")[0]
@@ -60,7 +48,7 @@ def appendix_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def split_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = split_appendix(tmp_path_factory.mktemp("appendix-split") / "project")
+    project = split_project(tmp_path_factory.mktemp("appendix-split") / "project", APPENDIX)
     return built_site(tmp_path_factory, project, "--strict")[0]
 
 

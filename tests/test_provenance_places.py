@@ -9,10 +9,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from corpuskit import errors_of
 from sitekit import FIXTURES, anchored_block, built_site, ensure_docs_dir, mkdocs_build, output, page
 
 from generator.corpus import Corpus, load_corpus
-from generator.errors import BriefingError, BriefingsError
 
 HAMADAN = FIXTURES / "hamadan"
 EN = "briefings/hamadan-bombers-2016-08.yml"
@@ -33,14 +33,6 @@ def project(tmp: Path, edits: dict[str, list[tuple[str, str]]] | None = None) ->
             text = text.replace(old, new, 1)
         path.write_text(text, encoding="utf-8")
     return root
-
-
-def errors(root: Path) -> list[BriefingError]:
-    try:
-        load_corpus(root)
-    except BriefingsError as e:
-        return e.errors
-    return []
 
 
 def line_of(root: Path, rel: str, needle: str) -> int:
@@ -133,7 +125,7 @@ def test_an_nfc_quote_matches_an_nfd_text_and_its_span_is_marked(tmp_path: Path)
 ])
 def test_a_quote_in_translation_says_so(tmp_path: Path, rel: str, old: str, new: str, reason: str) -> None:
     root = project(tmp_path, {rel: [(old, new)]})
-    [e] = errors(root)
+    [e] = errors_of(root)
     assert e.path.endswith(".quote") and e.loc.line == line_of(root, rel, new)
     assert f"it looks like a translation ({reason})" in e.message, e.message
     assert "put the source's own words in quote and yours in translation" in e.message
@@ -142,13 +134,13 @@ def test_a_quote_in_translation_says_so(tmp_path: Path, rel: str, old: str, new:
 def test_a_translation_without_source_lang_is_told_by_its_words(tmp_path: Path) -> None:
     root = project(tmp_path, {PT: [("  lang: pt-BR\n", ""), ("quote: se a situação na Síria exigir",
                                                                "quote: if the situation in Syria requires it")]})
-    [e] = errors(root)
+    [e] = errors_of(root)
     assert "it looks like a translation (only 0% of its words occur in the source)" in e.message, e.message
 
 
 def test_a_mistyped_quote_is_not_called_a_translation(tmp_path: Path) -> None:
     root = project(tmp_path, {PT: [("quote: se a situação na Síria exigir", "quote: se a situação no Síria exigir")]})
-    [e] = errors(root)
+    [e] = errors_of(root)
     assert "quote not found" in e.message and "translation" not in e.message
 
 
@@ -172,7 +164,7 @@ def test_a_place_linked_twice_by_one_event_lists_it_once(tmp_path: Path) -> None
 
 def test_an_unquoted_link_in_place_says_to_quote_it(tmp_path: Path) -> None:
     root = project(tmp_path, {EN: [("place: '[[hamadan-air-base]]'", "place: [[hamadan-air-base]]")]})
-    [e] = errors(root)
+    [e] = errors_of(root)
     assert e.path == "events[0].place" and e.loc.line == line_of(root, EN, "place: [[")
     assert "quote it: place: '[[hamadan-air-base]]'" in e.message, e.message
 
@@ -195,7 +187,7 @@ def test_an_unquoted_link_in_place_says_to_quote_it(tmp_path: Path) -> None:
 ])
 def test_places_are_checked(tmp_path: Path, rel: str, old: str, new: str, path: str, expect: str) -> None:
     root = project(tmp_path, {rel: [(old, new)]})
-    [e] = errors(root)
+    [e] = errors_of(root)
     assert e.path == path and expect in e.message, str(e)
     assert e.loc.file == rel and e.loc.line == line_of(root, rel, new.split("\n")[-2 if "\n" in new else 0])
 

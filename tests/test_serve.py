@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sitekit import ENV, MINI, copy_project
@@ -39,15 +41,24 @@ def _wait(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped-de
     return False
 
 
-def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
+@contextmanager
+def serving(tmp_path: Path, *flags: str) -> Iterator[tuple[Path, int, Path]]:
+    """A real `mkdocs serve` of a copy of the mini project: (project, port, log file), stopped afterwards."""
     project = copy_project(MINI, tmp_path / "project")
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                                 "--livereload"], cwd=project, env=ENV,
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}",
+                                 "--livereload"], cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT)
     try:
+        yield project, port, log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
+    with serving(tmp_path) as (project, port, log):
         url = f"http://127.0.0.1:{port}/briefings/beta-holds/"
         assert _wait(lambda: (_get(url) or "").find("Beta alliance holds") >= 0), log.read_text()
         beta = project / BETA
@@ -61,22 +72,12 @@ def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
         beta.write_text(good.replace("title: Beta alliance holds", "title: Beta alliance still holds"))
         assert _wait(lambda: "Beta alliance still holds" in (_get(url) or "")), log.read_text()[-3000:]
         assert "Traceback" not in log.read_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_serve_survives_a_strict_mode_warning(tmp_path: Path) -> None:
     """A warning that makes a strict build abort (a broken link in a hand-written page) must not leave every
     request waiting: the preview is served, each page marked, and a fix clears the mark."""
-    project = copy_project(MINI, tmp_path / "project")
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                                 "--livereload"], cwd=project, env=ENV,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with serving(tmp_path) as (project, port, log):
         url = f"http://127.0.0.1:{port}/briefings/beta-holds/"
         assert _wait(lambda: (_get(url) or "").find("Beta alliance holds") >= 0), log.read_text()
         notes = project / "docs" / "notes.md"
@@ -89,21 +90,12 @@ def test_serve_survives_a_strict_mode_warning(tmp_path: Path) -> None:
         notes.write_text("# Notes\n\nSee [the briefings](briefings/index.md).\n")
         assert _wait(lambda: "would fail a strict build" not in (_get(notes_url) or "x would fail a strict build"))
         assert "Traceback" not in log.read_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_dirty_serve_rebuilds_only_what_an_edit_changes(tmp_path: Path) -> None:
     """`make serve` (`mkdocs serve --dirty`): an edit's page is updated without a full rebuild, the log says how
     many pages were rebuilt, the search index has the edit, and a broken edit then its fix come through."""
-    project = copy_project(MINI, tmp_path / "project")
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
-                                 "--livereload"], cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with serving(tmp_path, "--dirty") as (project, port, log):
         root = f"http://127.0.0.1:{port}/"
         url = root + "briefings/beta-holds/"
         assert _wait(lambda: "Beta alliance holds" in (_get(url) or "")), log.read_text()
@@ -124,6 +116,3 @@ def test_dirty_serve_rebuilds_only_what_an_edit_changes(tmp_path: Path) -> None:
         assert _wait(lambda: "This preview is stale" not in (_get(url) or "")), log.read_text()[-3000:]
         assert "Traceback" not in log.read_text()
         assert "A 'dirty' build" not in log.read_text(), "the plugin makes dirty builds exact: no warning"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
