@@ -83,7 +83,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         return 2
     cd = f"cd {args.dir} && " if args.dir != "." else ""
     print(f"made a new briefings project in {folder.resolve()}\n"
-          f"next: {cd}mkdocs serve, and see its README.md; set site_name, site_description and site_url in "
+          f"next: {cd}mkdocs serve --dirty, and see its README.md; set site_name, site_description and site_url in "
           "mkdocs.yml")
     return 0
 
@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(sp)
     sp.add_argument("--out", required=True, help="output folder (created; refused if it holds other files)")
     sp.set_defaults(func=cmd_render)
-    sp = sub.add_parser("schema", help="write the JSON Schema of actors.yml and of a briefing")
+    sp = sub.add_parser("schema", help="write the JSON Schema of actors.yml, of a briefing and of the JSON export")
     sp.add_argument("--out", help="folder to write actors.schema.json and briefing.schema.json; default: stdout")
     sp.set_defaults(func=cmd_schema)
     sp = sub.add_parser("new", help="write a commented skeleton briefing for a source text")

@@ -1,6 +1,8 @@
 """The MkDocs adapter: the only module that imports mkdocs. Loads and validates in `on_config` (before MkDocs
-cleans site/, so a bad edit leaves the last good site), adds the pages in memory with `File.generated`,
-sanitizes their HTML, and watches briefings, templates and seeds under `mkdocs serve`."""
+cleans site/, so a bad edit leaves the last good site), adds the pages with `File.generated` (in memory; under
+`mkdocs serve --dirty` from a cache of files, so unchanged pages are skipped: incremental.py), sanitizes their
+HTML, builds into a staging folder swapped in at the end (sitedir.py), and watches briefings, templates and
+seeds under `mkdocs serve`."""
 
 from __future__ import annotations
 

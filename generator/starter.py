@@ -116,7 +116,7 @@ published as a cross-linked static site (MkDocs with the Material theme).
 ```sh
 briefings new seeds/article.txt   # a commented skeleton briefing for an article's text, in briefings/
 briefings check                   # every error at once, as file:line:col: path: message
-mkdocs serve                      # live preview at http://127.0.0.1:8000, rebuilt on every save
+mkdocs serve --dirty              # live preview at http://127.0.0.1:8000; a save rebuilds only what changed
 mkdocs build                      # the site, in site/ (a bad edit builds nothing; the last good site stays)
 briefings export --format json --out corpus.json   # the linked data, for other tools
 ```
