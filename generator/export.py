@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from .corpus import load_corpus
-from .render import FILTER_SCRIPT, FILTER_STYLESHEET, SiteOptions, render_site
+from .layout import SiteOptions
+from .render import FILTER_SCRIPT, FILTER_STYLESHEET, render_site
 
 MARKER = ".briefings-render"  # marks a folder this command made, so it may replace it next time
 

@@ -39,9 +39,10 @@ from .incremental import (
     prune_outputs,
     stale_pages,
 )
+from .layout import SiteOptions
 from .loader import ParseCache
 from .markup import escape_md, sanitize_html
-from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, SiteOptions, render_site
+from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, render_site
 from .sitedir import (
     MARKER,
     BuildLock,

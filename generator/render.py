@@ -9,9 +9,8 @@ import itertools
 import json
 import posixpath
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -20,11 +19,11 @@ import jinja2
 
 from .corpus import Corpus
 from .corpus_json import render_corpus_json, render_corpus_schema
-from .dates import EdtfDate
 from .errors import BriefingError, BriefingsError, Location
+from .layout import Layout, PageSpec, SiteOptions
 from .links import LINK
 from .markup import escape_md, escape_url, inline_start, isolate, neutralise_md, page_title, plain_text
-from .model import Actor, Briefing, Claim, Event, Relation
+from .model import Actor, Briefing, Claim, Event
 from .pictures import render_graph, render_network, render_timeline
 
 TEMPLATES = {
@@ -45,11 +44,11 @@ TEMPLATES = {
     "tags": "tags.md.j2",
     "tag": "tag.md.j2",
 }
-CORPUS_JSON, CORPUS_SCHEMA = "data/corpus.json", "data/corpus.schema.json"
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
 # The claims filter's own stylesheet and script, served as stylesheets/ and javascripts/ (templates too).
 FILTER_STYLESHEET = "claims-filter.css"
 FILTER_SCRIPT = "claims-filter.js"
+ASSETS = [STYLESHEET, FILTER_STYLESHEET, FILTER_SCRIPT]
 WORKER_SHIM = "iframe-worker.js"  # vendored: search from file:// (see the plugin), served only by offline builds
 # The claims filter's facets: URL parameter -> label. One value each; `about`, `event` and `tag` match any
 # of a claim's values. The URL names ids, so a filtered view can be linked.
@@ -84,158 +83,6 @@ MODALITY_TEXT = {
 STATEMENT_LIMIT = 160  # a claim referenced elsewhere shows this much of its statement, cut at a word
 KIND_PLURAL = {"person": "People", "state": "States", "organization": "Organizations", "group": "Groups",
                "media": "Media", "place": "Places", "other": "Other"}
-
-
-@dataclass(frozen=True)
-class SiteOptions:
-    site_name: str = "Briefings"
-    site_description: str = ""
-    use_directory_urls: bool = True
-    split_threshold: int = 200  # events or claims beyond this are split over pages of at most this many
-    actor_split_threshold: int = 200  # an actor with more dated items gets a page a year (or month)
-
-
-class Layout:
-    """Where every page and every id lives: the site's URLs, from the contract."""
-
-    def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
-        self.corpus, self.options = corpus, options
-        self.ref_cache: dict[str, dict[str, str]] = {}
-        self._rel_cache: dict[tuple[str, str], str] = {}
-        self.statement_cache: dict[str, str] = {}
-        self.root_urls: dict[str, str] = {}  # id -> its final URL from the site's root, for the pictures
-        self.split_events = len(corpus.events) > options.split_threshold
-        year_counts: dict[int, int] = defaultdict(int)
-        for e in corpus.events.values():
-            year_counts[e.date.year] += 1
-        # A year too full for one page is split by month.
-        self.monthly_years = {y for y, n in year_counts.items() if n > options.split_threshold}
-        self.event_pages = self._event_pages() if self.split_events else {}
-        self.split_claims = len(corpus.claims) > options.split_threshold
-        # A briefing's summary weighs about four events: the index splits sooner.
-        self.split_briefings = len(corpus.briefings) > options.split_threshold // 4
-
-    def _event_pages(self) -> dict[str, str]:
-        """Event id -> page key: '2015', or '2015-11' in a crowded year (events known only to the year stay
-        on the year's page rather than crowding January's); a page still too full continues on '-2', '-3'."""
-        groups: dict[str, list[str]] = defaultdict(list)
-        for e in self.corpus.events.values():  # chronological
-            groups[period_key(e.date) if e.date.year in self.monthly_years else str(e.date.year)].append(e.id)
-        pages = {}
-        limit = self.options.split_threshold
-        for key, ids in groups.items():
-            for i, eid in enumerate(ids):
-                pages[eid] = key if i < limit else f"{key}-{i // limit + 1}"
-        return pages
-
-    def event_period(self, event: Event) -> str:
-        return self.event_pages.get(event.id) or str(event.date.year)
-
-    def event_page(self, event: Event) -> str:
-        return f"events/{self.event_period(event)}.md" if self.split_events else "events/index.md"
-
-    def claims_month(self, briefing_id: str) -> str:
-        """The month of a briefing's source, which groups claims when they are split: '2015-11' (or '2015'
-        for a source dated only to the year)."""
-        return period_key(self.corpus.briefings[briefing_id].source.published)
-
-    @staticmethod
-    def source_page(briefing_id: str) -> str:
-        return f"sources/{briefing_id}.md"
-
-    def claims_page(self, briefing_id: str) -> str:
-        return f"claims/{self.claims_month(briefing_id)}.md" if self.split_claims else "claims/index.md"
-
-    # Pages of our own beyond the contract's.
-    disputes_page = "disputes/index.md"
-    key_page = "key/index.md"
-
-    @staticmethod
-    def dispute_anchor(a: Claim, b: Claim) -> str:
-        """The anchor of a contradicting pair on the disputes page, the same whichever side links to it."""
-        first, second = sorted((a, b), key=lambda c: c.id)
-        return f"_vs-{first.id}--{second.id}"
-
-    @functools.cached_property
-    def disputes(self) -> list[DisputeGroup]:
-        return dispute_groups(self.corpus)
-
-    @functools.cached_property
-    def split_disputes(self) -> bool:
-        links = sum(len(g.contradictions) + sum(map(len, g.supports.values())) for g in self.disputes)
-        return links > self.options.split_threshold
-
-    @functools.cached_property
-    def _group_pages(self) -> dict[str, str]:
-        """Where each group of disputes lives: one page, or, in a big corpus, the page of its event's period (as
-        on /events/), and the groups about actors on numbered pages of at most `split_threshold` links each."""
-        if not self.split_disputes:
-            return {g.concerns: self.disputes_page for g in self.disputes}
-        pages, n, filled = {}, 1, 0
-        for g in self.disputes:
-            if g.concerns in self.corpus.events:
-                pages[g.concerns] = f"disputes/{self.event_period(self.corpus.events[g.concerns])}.md"
-                continue
-            size = len(g.contradictions) + sum(map(len, g.supports.values()))
-            if filled and filled + size > self.options.split_threshold:
-                n, filled = n + 1, 0
-            pages[g.concerns] = f"disputes/by-actor-{n}.md"
-            filled += size
-        return pages
-
-    def dispute_page(self, concerns: str) -> str:
-        return self._group_pages.get(concerns, self.disputes_page)
-
-    @functools.cached_property
-    def _dispute_pages(self) -> dict[str, str]:
-        return {self.dispute_anchor(a, b): self.dispute_page(g.concerns) for g in self.disputes
-                for a, b in g.contradictions}
-
-    def dispute_target(self, a: Claim, b: Claim) -> tuple[str, str]:
-        """(page, anchor) of a contradicting pair."""
-        anchor = self.dispute_anchor(a, b)
-        return self._dispute_pages.get(anchor, self.disputes_page), anchor
-
-    @staticmethod
-    def key_anchor(what: str) -> str:
-        """The key's row for a sourcing label, a reliability letter, a credibility digit or a modality."""
-        return f"_key-{str(what).lower()}"
-
-    @staticmethod
-    def tag_page(tag: str) -> str:
-        # A tag is an id, so it makes a safe file name; only 'index' would be the tags index itself.
-        return f"tags/{tag}.md" if tag != "index" else "tags/index-tag.md"
-
-    def target(self, id: str) -> tuple[str, str]:
-        """(page path, anchor) of an id."""
-        kind = self.corpus.kind[id]
-        if kind == "actor":
-            return f"actors/{id}.md", ""
-        if kind == "briefing":
-            return f"briefings/{id}.md", ""
-        if kind == "event":
-            return self.event_page(self.corpus.events[id]), id
-        return self.claims_page(self.corpus.claims[id].briefing), id
-
-    def html_url(self, from_page: str, to_page: str, anchor: str = "") -> str:
-        """A final URL, for raw HTML where MkDocs does not rewrite `.md` links."""
-
-        def url(path: str) -> str:
-            if not self.options.use_directory_urls:
-                return path[:-3] + ".html"
-            if path == "index.md" or path.endswith("/index.md"):
-                return path[: -len("index.md")]
-            return path[:-3] + "/"
-
-        src, dst = url(from_page), url(to_page)
-        base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
-        rel = self._rel_cache.get((base, dst))
-        if rel is None:  # relpath is slow, and a page links to the same few pages many times
-            rel = posixpath.relpath(dst or ".", base or ".")
-            if dst.endswith("/") and not rel.endswith("/"):
-                rel += "/"
-            self._rel_cache[(base, dst)] = rel
-        return rel + (f"#{anchor}" if anchor else "")
 
 
 class PageContext:
@@ -530,7 +377,7 @@ class PageContext:
 
     def filter_url(self, **facets: str) -> str:
         """The claims appendix narrowed to these facets (sourcing="anonymous"), as a final URL."""
-        return self.layout.html_url(self.page, "claims/index.md") + "?" + urlencode(facets)
+        return self.layout.html_url(self.page, self.layout.claims_index) + "?" + urlencode(facets)
 
     def claims_filter(self, claims: list[Claim], index: str = "") -> str:
         """The filter's controls as one raw HTML block, shown only when the script runs. Options are the values
@@ -560,8 +407,8 @@ class PageContext:
             parts.append(f'<label class="bf-filter-facet"><span>{label}</span> <select name="{key}">'
                          f'<option value="">any</option>{opts}</select></label>')
         data = f' data-index="{html.escape(index)}"' if index else ""
-        if self.layout.split_claims and self.page != "claims/index.md":  # a month page: offer every month
-            data += f' data-all="{self.layout.html_url(self.page, "claims/index.md")}"'
+        if self.layout.split_claims and self.page != self.layout.claims_index:  # a month page: offer every month
+            data += f' data-all="{self.layout.html_url(self.page, self.layout.claims_index)}"'
         return (f'<div class="bf-filter" data-search-exclude="" data-total="{len(claims)}"{data}>'
                 f'<div class="bf-filter-facets">{"".join(parts)}</div>'
                 '<p class="bf-filter-status" role="status"></p></div>')
@@ -591,9 +438,10 @@ class PageContext:
 
     def graph(self, actor: Actor) -> str:
         """The actor's relations, and the actors it most often appears with."""
+        layout = self.layout
         return render_graph(actor, self.corpus.actor_relations[actor.id], self.corpus.actor_coactors.get(actor.id, []),
                             self.corpus.actors, self.html_url,
-                            lambda r: self.layout.html_url(self.page, f"briefings/{r.briefing}.md", "_relations"))
+                            lambda r: layout.html_url(self.page, layout.briefing_page(r.briefing), "_relations"))
 
     def network(self) -> str:
         """The most connected actors and their relations, for the actors index."""
@@ -610,103 +458,6 @@ def _attr(text: str) -> str:
     return "".join(_ATTR_SPECIAL.get(c) or html.escape(c, quote=True) for c in " ".join(text.split()))
 
 
-def period_key(d: EdtfDate) -> str:
-    """A page key by month, '2015-11'; a date known only to the year keeps to the year's key, '2015'."""
-    return d.lower.strftime("%Y-%m") if d.start.precision > 1 else str(d.year)
-
-
-def actor_items(corpus: Corpus, aid: str) -> int:
-    return (len(corpus.actor_briefings[aid]) + len(corpus.actor_events[aid]) + len(corpus.actor_claims_by[aid])
-            + len(corpus.actor_claims_about[aid]) + len(corpus.actor_relations[aid]))
-
-
-@dataclass
-class ActorYear:
-    """One year of an actor's profile, for actors too busy for one page."""
-
-    appearances: list[tuple[Briefing, str]] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    made: list[Claim] = field(default_factory=list)
-    about: list[Claim] = field(default_factory=list)
-    rels: list[Relation] = field(default_factory=list)
-
-
-def actor_periods(corpus: Corpus, aid: str, limit: int) -> dict[str, ActorYear]:
-    """An actor's dated items by year ('2015'), and by month ('2015-11') in a year with more than `limit`:
-    briefings and claims by their source's date, events and relations by their own (undated relations by
-    their briefing's source)."""
-    dated: list[tuple[EdtfDate, str, Any]] = []
-    published = {b.id: b.source.published for b in corpus.briefings.values()}
-    for b, role in corpus.actor_briefings[aid]:
-        dated.append((published[b.id], "appearances", (b, role)))
-    for e in corpus.actor_events[aid]:
-        dated.append((e.date, "events", e))
-    for c in corpus.actor_claims_by[aid]:
-        dated.append((published[c.briefing], "made", c))
-    for c in corpus.actor_claims_about[aid]:
-        dated.append((published[c.briefing], "about", c))
-    for r in corpus.actor_relations[aid]:
-        dated.append((r.date or published[r.briefing], "rels", r))
-    per_year: dict[int, int] = defaultdict(int)
-    for d, _, _ in dated:
-        per_year[d.year] += 1
-    periods: dict[str, ActorYear] = defaultdict(ActorYear)
-    for d, section, item in dated:  # each section's items keep their corpus order (by date)
-        key = period_key(d) if per_year[d.year] > limit else str(d.year)
-        getattr(periods[key], section).append(item)
-    return dict(sorted(periods.items()))
-
-
-@dataclass
-class DisputeGroup:
-    """Claims that contradict or support each other, gathered under the event or actor they concern."""
-
-    concerns: str  # an event or actor id; "" for claims that name neither
-    contradictions: list[tuple[Claim, Claim]] = field(default_factory=list)
-    supports: dict[str, list[Claim]] = field(default_factory=dict)  # supported claim id -> claims supporting it
-
-
-def _concerns(corpus: Corpus, a: Claim, b: Claim) -> str:
-    """What a pair of claims is about: an event both concern, else either's; then an actor, likewise."""
-    for key in ("events", "about"):
-        mine, theirs = getattr(a, key), getattr(b, key)
-        for id in [x for x in mine if x in theirs] + mine + theirs:
-            if id in corpus.events or id in corpus.actors:
-                return id
-    return ""
-
-
-def dispute_groups(corpus: Corpus) -> list[DisputeGroup]:
-    """Every `contradicts` pair once, and every `supports` link, grouped: events in date order, then actors by
-    name, then the rest."""
-    groups: dict[str, DisputeGroup] = {}
-    seen: set[tuple[str, str]] = set()
-    published = {b.id: b.source.published.sort_key for b in corpus.briefings.values()}
-    for c in corpus.claims.values():
-        for cid in c.contradicts:
-            other = corpus.claims.get(cid)
-            pair = (min(c.id, cid), max(c.id, cid))
-            if other is None or pair in seen:
-                continue
-            seen.add(pair)
-            first, second = sorted((c, other), key=lambda x: (published[x.briefing], x.briefing, x.n))
-            key = _concerns(corpus, c, other)
-            groups.setdefault(key, DisputeGroup(key)).contradictions.append((first, second))
-        for cid in c.supports:
-            target = corpus.claims.get(cid)
-            if target is not None:
-                key = _concerns(corpus, c, target)
-                groups.setdefault(key, DisputeGroup(key)).supports.setdefault(cid, []).append(c)
-    event_order = {id: i for i, id in enumerate(corpus.events)}
-
-    def order(g: DisputeGroup) -> tuple[int, int, str]:
-        if g.concerns in event_order:
-            return (0, event_order[g.concerns], "")
-        if g.concerns in corpus.actors:
-            return (1, 0, corpus.actors[g.concerns].name.casefold())
-        return (2, 0, "")
-
-    return sorted(groups.values(), key=order)
 
 
 def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
@@ -796,108 +547,53 @@ def _templates_key(overrides: Path | None) -> tuple[Any, ...]:
     return (str(overrides), *files)
 
 
+class Renderer:
+    """Renders the pages of `Layout.pages()` one at a time, through the templates."""
+
+    def __init__(self, corpus: Corpus, overrides: Path | None = None, options: SiteOptions | None = None) -> None:
+        self.corpus, self.overrides = corpus, overrides
+        self.layout = Layout(corpus, options or SiteOptions())
+        self.env = make_env(overrides)
+        self.common = {"corpus": corpus, "site": self.layout.options, "layout": self.layout,
+                       "counts": corpus.counts(), "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT,
+                       "SOURCING": SOURCING_TEXT, "MODALITY": MODALITY_TEXT}
+
+    def pages(self) -> list[PageSpec]:
+        return self.layout.pages(ASSETS)
+
+    def render(self, spec: PageSpec) -> str:
+        """One page's text. Raises BriefingsError on template errors."""
+        kind, values = spec.kind, spec.values
+        if kind == "asset":
+            assert self.env.loader is not None
+            return self.env.loader.get_source(self.env, values["name"])[0]
+        if kind == "facets":
+            return render_claim_facets(self.layout, values["months"])
+        if kind == "corpus_json":
+            return render_corpus_json(self.corpus)
+        if kind == "corpus_schema":
+            return render_corpus_schema()
+        ctx = PageContext(self.layout, spec.path)
+        if kind == "source":
+            values = {**values, "source_html": render_source_html(ctx, values["briefing"])}
+        try:
+            template = self.env.get_template(TEMPLATES[kind])
+            text = template.render(**self.common, **values, ctx=ctx, ref=ctx.ref, refs=ctx.refs, md=ctx.md,
+                                   md_inline=ctx.md_inline, esc=ctx.esc,
+                                   url=ctx.url, href=ctx.href)  # documented for custom templates
+        except Exception as e:
+            raise BriefingsError([_template_error(e, self.overrides)]) from None
+        if kind == "briefing" and values["briefing"].draft:
+            text = with_draft_banner(text)
+        return text
+
+
 def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOptions | None = None) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown. `overrides`: a folder of templates that replace the
     package's defaults file by file. Raises BriefingsError on template errors."""
-    options = options or SiteOptions()
-    layout = Layout(corpus, options)
-    env = make_env(overrides)
-    pages: dict[str, str] = {}
-    common = {"corpus": corpus, "site": options, "layout": layout, "counts": corpus.counts(),
-              "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT, "SOURCING": SOURCING_TEXT,
-              "MODALITY": MODALITY_TEXT}
+    renderer = Renderer(corpus, overrides, options)
+    return {spec.path: renderer.render(spec) for spec in renderer.pages()}
 
-    def render(kind: str, path: str, **values: Any) -> None:
-        ctx = PageContext(layout, path)
-        try:
-            template = env.get_template(TEMPLATES[kind])
-            pages[path] = template.render(**common, **values, ctx=ctx, ref=ctx.ref, refs=ctx.refs, md=ctx.md,
-                                          md_inline=ctx.md_inline, esc=ctx.esc,
-                                          url=ctx.url, href=ctx.href)  # documented for custom templates
-        except Exception as e:
-            raise BriefingsError([_template_error(e, overrides)]) from None
-
-    assert env.loader is not None
-    pages[f"stylesheets/{STYLESHEET}"] = env.loader.get_source(env, STYLESHEET)[0]
-    pages[f"stylesheets/{FILTER_STYLESHEET}"] = env.loader.get_source(env, FILTER_STYLESHEET)[0]
-    pages[f"javascripts/{FILTER_SCRIPT}"] = env.loader.get_source(env, FILTER_SCRIPT)[0]
-    render("home", "index.md")
-    briefing_years: dict[int, list[Briefing]] = defaultdict(list)
-    for b in corpus.briefings.values():
-        briefing_years[b.source.published.year].append(b)
-    render("briefings", "briefings/index.md", split=layout.split_briefings, years=briefing_years)
-    if layout.split_briefings:
-        for year, items in briefing_years.items():
-            render("briefings_year", f"briefings/by-year/{year}.md", year=year, briefings=items)
-    for b in corpus.briefings.values():
-        render("briefing", f"briefings/{b.id}.md", briefing=b, events=corpus.briefing_events[b.id])
-        if b.draft:
-            pages[f"briefings/{b.id}.md"] = with_draft_banner(pages[f"briefings/{b.id}.md"])
-        if b.source_text is not None:
-            ctx = PageContext(layout, layout.source_page(b.id))
-            render("source", layout.source_page(b.id), briefing=b, source_html=render_source_html(ctx, b))
-    render("actors", "actors/index.md")
-    published: dict[str, list[Claim]] = defaultdict(list)  # a publication's claims, in the briefings on its articles
-    for b in corpus.briefings.values():
-        published[b.source.publication].extend(b.claims)
-    for a in corpus.actors.values():
-        limit = options.actor_split_threshold
-        periods = actor_periods(corpus, a.id, limit) if actor_items(corpus, a.id) > limit else {}
-        render("actor", f"actors/{a.id}.md", actor=a, years=periods, published=published.get(a.id, []))
-        for period, section in periods.items():
-            render("actor_year", f"actors/{a.id}/{period}.md", actor=a, year=period, section=section,
-                   all_years=list(periods))
-
-    by_year: dict[int, list[Event]] = defaultdict(list)
-    event_periods: dict[str, list[Event]] = defaultdict(list)
-    for e in corpus.events.values():
-        by_year[e.date.year].append(e)
-        event_periods[layout.event_period(e)].append(e)
-    render("events", "events/index.md", years=dict(sorted(by_year.items())),
-           periods=dict(sorted(event_periods.items())), split=layout.split_events)
-    if layout.split_events:
-        for period, events in event_periods.items():
-            render("events_page", f"events/{period}.md", period=period, events=events)
-
-    dispute_pages: dict[str, list[DisputeGroup]] = defaultdict(list)
-    for g in layout.disputes:
-        dispute_pages[layout.dispute_page(g.concerns)].append(g)
-    if layout.split_disputes:
-        render("disputes", layout.disputes_page, groups=[], pages=dict(dispute_pages), period=None)
-        for page, groups in dispute_pages.items():
-            render("disputes", page, groups=groups, pages={}, period=posixpath.basename(page)[:-3])
-    else:
-        render("disputes", layout.disputes_page, groups=layout.disputes, pages={}, period=None)
-    render("key", layout.key_page)
-
-    months: dict[str, list[Briefing]] = defaultdict(list)
-    for b in corpus.briefings.values():
-        if b.claims:
-            months[layout.claims_month(b.id)].append(b)
-    index = ""
-    if layout.split_claims:
-        index = CLAIM_FACETS
-        pages[f"claims/{CLAIM_FACETS}"] = render_claim_facets(layout, months)
-    render("claims", "claims/index.md", split=layout.split_claims, months=months, facets=index)
-    if layout.split_claims:
-        for month, items in months.items():
-            render("claims_page", f"claims/{month}.md", month=month, briefings=items)
-    # Data out: static files, not pages (the contract's /data/corpus.json, with its schema beside it).
-    pages[CORPUS_JSON] = render_corpus_json(corpus)
-    pages[CORPUS_SCHEMA] = render_corpus_schema()
-
-    tags: dict[str, list[Briefing]] = defaultdict(list)
-    for b in corpus.briefings.values():
-        for t in b.tags:
-            tags[t].append(b)
-    tags = dict(sorted(tags.items()))
-    render("tags", "tags/index.md", tags=tags)
-    for tag, items in tags.items():
-        render("tag", layout.tag_page(tag), tag=tag, briefings=items)
-    return pages
-
-
-CLAIM_FACETS = "facets.js"  # beside the split claims index: every claim's facets, for filtering across months
 
 
 def render_claim_facets(layout: Layout, months: dict[str, list[Briefing]]) -> str:
@@ -920,7 +616,7 @@ def render_claim_facets(layout: Layout, months: dict[str, list[Briefing]]) -> st
     sourcings = list(SOURCING_TEXT)
     pages, briefings, claims = [], [], []
     for month, items in sorted(months.items(), reverse=True):
-        pages.append([month, layout.html_url("claims/index.md", f"claims/{month}.md")])
+        pages.append([month, layout.html_url(layout.claims_index, layout.claims_month_page(month))])
         for b in items:
             briefings.append([b.id, b.title, b.source.published.human(), len(pages) - 1, [n("tag", t) for t in b.tags]])
             for c in b.claims:

@@ -334,7 +334,8 @@ def test_screenshots_of_the_filtered_appendix(browser: Any, offline_site: Path, 
 def test_a_briefings_tags_link_to_their_pages(directory_urls: bool, href: str) -> None:
     # _tags.md.j2 is the tag line for briefing pages, where tags were plain text.
     from generator.corpus import load_corpus
-    from generator.render import Layout, PageContext, SiteOptions, make_env
+    from generator.layout import Layout, SiteOptions
+    from generator.render import PageContext, make_env
 
     corpus = load_corpus(APPENDIX)
     ctx = PageContext(Layout(corpus, SiteOptions(use_directory_urls=directory_urls)), "briefings/talks-stall.md")

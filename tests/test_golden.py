@@ -12,7 +12,8 @@ import pytest
 from corpuskit import MINI
 
 from generator.corpus import load_corpus
-from generator.render import SiteOptions, render_site
+from generator.layout import SiteOptions
+from generator.render import render_site
 
 GOLDEN = Path(__file__).parent / "golden"
 VERBATIM = ("stylesheets/", "javascripts/")  # copies of the package's templates, not rendered

@@ -12,9 +12,10 @@ from sitekit import HOSTILE, MINI, Node, built_site, page, parse_html
 
 from generator.corpus import load_corpus
 from generator.dates import parse_edtf
+from generator.layout import Layout, SiteOptions
 from generator.model import Actor, Event, Relation
 from generator.pictures import render_graph, render_network, render_timeline
-from generator.render import Layout, SiteOptions, render_site
+from generator.render import render_site
 
 REPO = Path(__file__).resolve().parents[1]
 
