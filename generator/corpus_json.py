@@ -13,6 +13,7 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from . import model, spec
@@ -125,30 +126,33 @@ class _Converter:
         return out
 
 
-def corpus_document(corpus: Corpus) -> dict[str, Any]:
-    """The export as JSON-ready data: version, then every record of each kind with its back-links."""
+Fragment = Callable[[str, Any, Callable[[], str]], str]
+
+
+def render_corpus_json(corpus: Corpus, fragment: Fragment | None = None) -> str:
+    """The export: version, then every record of each kind with its back-links. Compact: Python's encoder is C
+    only without indent, and the file can hold thousands of briefings. `fragment(kind, record, make)` may
+    return a record's JSON from a cache instead of `make()` (incremental.PageRenderer)."""
     conv = _Converter(corpus)
-    indexes = _indexes()
-    doc: dict[str, Any] = {"version": VERSION}
+    indexes = [(field_name, index_kind, name) for field_name, (index_kind, name, _) in _indexes().items()]
     records = {"briefings": corpus.briefings.values(), "actors": corpus.actors.values(),
                "events": corpus.events.values(), "claims": corpus.claims.values(), "relations": corpus.relations}
-    for cls, (key, kind) in RECORDS.items():
-        items = []
-        for obj in records[key]:
-            rec = conv.record(obj)
-            if cls is model.Relation:
-                rec = {"id": conv.value(obj), **rec}
-            for field_name, (index_kind, name, _) in indexes.items():
-                if index_kind == kind:
-                    rec[name] = conv.value(getattr(corpus, field_name).get(getattr(obj, "id", None), []), inline=True)
-            items.append(rec)
-        doc[key] = items
-    return doc
 
+    def make(obj: Any, key: str, kind: str) -> str:
+        rec = conv.record(obj)
+        if key == "relations":
+            rec = {"id": conv.value(obj), **rec}
+        for field_name, index_kind, name in indexes:
+            if index_kind == kind:
+                rec[name] = conv.value(getattr(corpus, field_name).get(getattr(obj, "id", None), []), inline=True)
+        return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
-def render_corpus_json(corpus: Corpus) -> str:
-    # Compact: Python's encoder is C only without indent, and the file can hold thousands of briefings.
-    return json.dumps(corpus_document(corpus), ensure_ascii=False, separators=(",", ":")) + "\n"
+    parts = [f'{{"version":{VERSION}']
+    for key, kind in RECORDS.values():
+        texts = [fragment(key, obj, functools.partial(make, obj, key, kind)) if fragment else make(obj, key, kind)
+                 for obj in records[key]]
+        parts.append(f'"{key}":[{",".join(texts)}]')
+    return ",".join(parts) + "}\n"
 
 
 # The schema --------------------------------------------------------------------------------------------------

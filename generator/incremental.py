@@ -9,15 +9,24 @@ rewritten from each page's own entries."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from .corpus import Corpus
+from .layout import ActorYear, DisputeGroup, Layout, SiteOptions
+from .model import Actor, Briefing, Claim, Event
+from .recording import EVERY, SINK, Key, RecordingDict, RecordingList
+from .render import Renderer
 
 
 class PageCache:
@@ -162,3 +171,172 @@ class SearchEntries:
         _, end = json.JSONDecoder().raw_decode(text, len(head))
         docs = ",".join(part for page in self.order if (part := self.by_page.get(page)))
         index.write_bytes(f'{text[:end]},"docs":[{docs}]}}'.encode())
+
+
+class PageRenderer:
+    """Renders the pages of one serve session, each only when something it read last time changed.
+
+    A full render records, per page, every lookup in the corpus and the layout (recording.py), and a signature
+    of what the page's template gets (its records by id, other values as they are). The next render compares
+    the new corpus with the previous one collection by collection (the model's records compare by identity,
+    and an unchanged file's records are the very objects of the last build: loader.ParseCache), and renders
+    again only the pages that are new, whose signature changed, or that read a key that changed. Anything
+    that could change every page (the templates, the options, a split of the site's sections, a source text
+    under unchanged YAML) renders everything."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, str] = {}
+        self.reads: dict[str, frozenset[Key]] = {}
+        self.signatures: dict[str, Any] = {}
+        # The last render's renderer, collections, shape and sources; its objects are kept alive: see _signature.
+        self.previous: tuple[Renderer, dict[str, Any], Any, dict[str, Any]] | None = None
+        self.rendered: list[str] = []  # the pages the last render rendered
+        # corpus.json, one record at a time: id(record) -> (record, its JSON, what making it read).
+        self.fragments: dict[int, tuple[Any, str, frozenset[Key]]] = {}
+
+    def render(self, corpus: Corpus, overrides: Path | None, options: SiteOptions) -> dict[str, str]:
+        """Every page's text, as render_site gives it. Raises BriefingsError on template errors (and then
+        keeps the previous state)."""
+        watched = _watch_corpus(corpus)
+        renderer = Renderer(corpus, overrides, options)
+        watched |= _watch_layout(renderer.layout)
+        watched["counts"] = renderer.common["counts"] = RecordingDict("counts", corpus.counts())
+        shape, sources = _shape(renderer), _sources(corpus)
+        changed = self._changed(watched, shape, sources)
+        fragments: dict[int, tuple[Any, str, frozenset[Key]]] = {}
+        renderer.fragment = functools.partial(self._fragment, changed, fragments)
+        texts: dict[str, str] = {}
+        reads: dict[str, frozenset[Key]] = {}
+        signatures: dict[str, Any] = {}
+        rendered = []
+        for spec in renderer.pages():
+            keys: set[Key] = set()
+            signature = (spec.kind, _signature(spec.values, keys))
+            path = spec.path
+            if (changed is not None and path in self.texts and self.signatures.get(path) == signature
+                    and self.reads[path].isdisjoint(changed)):
+                texts[path], reads[path], signatures[path] = self.texts[path], self.reads[path], signature
+                continue
+            SINK.keys = keys
+            try:
+                texts[path] = renderer.render(spec)
+            finally:
+                SINK.keys = None
+            reads[path], signatures[path] = frozenset(keys), signature
+            rendered.append(path)
+        self.texts, self.reads, self.signatures, self.rendered = texts, reads, signatures, rendered
+        self.fragments = fragments
+        self.previous = (renderer, watched, shape, sources)
+        return texts
+
+    def _fragment(self, changed: set[Key] | None, fragments: dict[int, tuple[Any, str, frozenset[Key]]], kind: str,
+                  record: Any, make: Callable[[], str]) -> str:
+        """A record's JSON in corpus.json: the last one while the record is the same object and nothing its
+        back-links read changed (the file as a whole reads every record, so it is made at every edit)."""
+        hit = self.fragments.get(id(record))
+        if changed is not None and hit is not None and hit[0] is record and hit[2].isdisjoint(changed):
+            fragments[id(record)] = hit
+            return hit[1]
+        outer, SINK.keys = SINK.keys, set()
+        try:
+            text = make()
+            fragments[id(record)] = (record, text, frozenset(SINK.keys))
+        finally:
+            SINK.keys = outer
+        return text
+
+    def _changed(self, watched: dict[str, Any], shape: Any, sources: dict[str, Any]) -> set[Key] | None:
+        """The keys whose values differ from the previous render's; None: render everything."""
+        if self.previous is None or self.previous[2] != shape:
+            return None
+        for bid, (b, *text) in self.previous[3].items():
+            now = sources.get(bid)
+            if now is not None and now[0] is b and list(now[1:]) != text:
+                return None
+        before = self.previous[1]
+        out: set[Key] = set()
+        for name, now in watched.items():
+            old = before[name]
+            if isinstance(now, dict):
+                keys = [k for k in dict.keys(old) | dict.keys(now) if not _same(dict.get(old, k), dict.get(now, k))]
+                out.update((name, k) for k in keys)
+                if keys:
+                    out.add((name, EVERY))
+            elif not list.__eq__(old, now):
+                out.add((name, EVERY))
+        return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Records compare by identity (eq=False); a missing index entry is the empty list a defaultdict gives.
+    return a is b or (not a and not b) or bool(a == b)
+
+
+RECORD_COLLECTIONS = {Briefing: "briefings", Actor: "actors", Event: "events", Claim: "claims"}
+_PLAIN = {str, int, float, bool, type(None)}
+
+
+def _signature(value: Any, keys: set[Key]) -> Any:
+    """What a template gets, comparable across builds: a record by its id (what it holds is in `keys`, compared
+    with the corpus), containers by their items, other objects (a relation, a report) by identity: the
+    previous build's objects are kept alive until this one's signatures are taken, so an id is never reused."""
+    t = type(value)
+    if t in _PLAIN:
+        return value
+    if t is list or t is tuple:
+        collection = RECORD_COLLECTIONS.get(type(value[0])) if value else None
+        if collection is not None and all(type(v) is type(value[0]) for v in value):  # most lists: no call per item
+            ids = tuple(v.id for v in value)
+            keys.update(zip(itertools.repeat(collection), ids))
+            return ids
+        return tuple(_signature(v, keys) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _signature(v, keys)) for k, v in value.items())
+    collection = RECORD_COLLECTIONS.get(t)
+    if collection is not None:
+        keys.add((collection, value.id))
+        return (collection, value.id)
+    if t is ActorYear or t is DisputeGroup:
+        return (t.__name__, tuple(_signature(getattr(value, f.name), keys) for f in dataclasses.fields(value)))
+    return ("object", id(value))
+
+
+def _watch_corpus(corpus: Corpus) -> dict[str, Any]:
+    """Swap the corpus' collections for recording ones; name -> collection."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(corpus):
+        value = getattr(corpus, f.name)
+        if isinstance(value, dict):
+            value = RecordingDict(f.name, value)
+        elif isinstance(value, list) and f.name != "warnings":
+            value = RecordingList(f.name, value)
+        else:
+            continue
+        setattr(corpus, f.name, value)
+        out[f.name] = value
+    return out
+
+
+def _watch_layout(layout: Layout) -> dict[str, Any]:
+    """The layout's own maps (which page each event and dispute is on), computed now so that no page records
+    computing them."""
+    layout.disputes  # noqa: B018 (computed here, before any page records)
+    out: dict[str, Any] = {}
+    for name in ("event_pages", "_group_pages", "_dispute_pages"):
+        value = RecordingDict(f"layout.{name}", getattr(layout, name))
+        setattr(layout, name, value)
+        out[f"layout.{name}"] = value
+    return out
+
+
+def _shape(renderer: Renderer) -> Any:
+    """What, when it changes, may change every page: the templates, the options, how the sections split."""
+    layout = renderer.layout
+    return (id(renderer.env), layout.options, layout.split_events, layout.split_claims, layout.split_briefings,
+            layout.split_disputes, frozenset(layout.monthly_years))
+
+
+def _sources(corpus: Corpus) -> dict[str, tuple[Briefing, str | None, tuple[Any, ...]]]:
+    """Each briefing's source text and quote spans: read anew at every build, into the same objects when the YAML
+    did not change, so identity alone would not show that they changed."""
+    return {b.id: (b, b.source_text, tuple(c.span for c in b.claims)) for b in dict.values(corpus.briefings)}

@@ -13,6 +13,7 @@ from typing import Any
 from .corpus import Corpus
 from .dates import EdtfDate
 from .model import Briefing, Claim, Event, Relation
+from .recording import Key
 
 
 @dataclass
@@ -39,10 +40,13 @@ class Layout:
 
     def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
         self.corpus, self.options = corpus, options
-        self.ref_cache: dict[str, dict[str, str]] = {}
+        # Caches shared by the pages of a build (recording.memo: a page also records what the value was made from).
+        self.ref_cache: dict[str, dict[str, tuple[str, frozenset[Key]]]] = {}  # folder -> id -> Markdown link
         self._rel_cache: dict[tuple[str, str], str] = {}
-        self.statement_cache: dict[str, str] = {}
-        self.root_urls: dict[str, str] = {}  # id -> its final URL from the site's root, for the pictures
+        self.statement_cache: dict[str, tuple[str, frozenset[Key]]] = {}
+        self.root_urls: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its final URL from the root (pictures)
+        # Each briefing's and event's place in the corpus' order (newest source first; chronological).
+        self.order = {id: i for i, id in enumerate([*corpus.briefings, *corpus.events])}
         self.split_events = len(corpus.events) > options.split_threshold
         year_counts: dict[int, int] = defaultdict(int)
         for e in corpus.events.values():
@@ -298,7 +302,7 @@ class Layout:
 
 def period_key(d: EdtfDate) -> str:
     """A page key by month, '2015-11'; a date known only to the year keeps to the year's key, '2015'."""
-    return d.lower.strftime("%Y-%m") if d.start.precision > 1 else str(d.year)
+    return f"{d.lower.year}-{d.lower.month:02}" if d.start.precision > 1 else str(d.year)  # strftime is slow
 
 
 def actor_items(corpus: Corpus, aid: str) -> int:

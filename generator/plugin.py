@@ -31,6 +31,7 @@ from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .incremental import (
     PageCache,
+    PageRenderer,
     SearchEntries,
     clear_dir,
     fingerprint,
@@ -87,6 +88,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.rebuilt = 0
         self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
+        self.renderer: PageRenderer | None = None  # renders only what an edit changed, under `mkdocs serve --dirty`
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
@@ -96,7 +98,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.on_shutdown()
         if command == "serve" and dirty:
             self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
-            self.parsed, self.inputs = {}, None
+            self.parsed, self.inputs, self.renderer = {}, None, PageRenderer()
             # MkDocs warns that a dirty build may leave stale pages; this plugin makes it exact, and in strict
             # mode the warning would abort every build.
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
@@ -104,7 +106,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_shutdown(self) -> None:
         if self.cache is not None:
             self.cache.close()
-            self.cache, self.parsed = None, None
+            self.cache, self.parsed, self.renderer = None, None, None
             logging.getLogger("mkdocs.commands.build").removeFilter(_quiet_dirty_warning)
 
     def _root(self, config: MkDocsConfig) -> Path:
@@ -149,7 +151,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.corpus = load_corpus(root, self.config.briefings, self.config.seeds,
                                       include_drafts=_SESSION.get("command") == "serve", cache=self.parsed)
             t1 = time.perf_counter()
-            self.pages = render_site(self.corpus, self._templates(config), options)
+            if self.renderer is not None:  # only the pages that read what changed
+                self.pages = self.renderer.render(self.corpus, self._templates(config), options)
+            else:
+                self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))

@@ -18,13 +18,14 @@ from urllib.parse import urlencode
 import jinja2
 
 from .corpus import Corpus
-from .corpus_json import render_corpus_json, render_corpus_schema
+from .corpus_json import Fragment, render_corpus_json, render_corpus_schema
 from .errors import BriefingError, BriefingsError, Location
 from .layout import Layout, PageSpec, SiteOptions
 from .links import LINK
 from .markup import escape_md, escape_url, inline_start, isolate, neutralise_md, page_title, plain_text
 from .model import Actor, Briefing, Claim, Event
 from .pictures import render_graph, render_network, render_timeline
+from .recording import memo
 
 TEMPLATES = {
     "home": "home.md.j2",
@@ -113,10 +114,7 @@ class PageContext:
         if label is None:
             if self.corpus.kind.get(id) == "claim":
                 return self.claim_ref(self.corpus.claims[id])
-            link = self._refs.get(id)
-            if link is None:
-                link = self._refs[id] = f"[{isolate(escape_md(self.label(id)))}]({self.url(id)})"
-            return link
+            return memo(self._refs, id, lambda: f"[{isolate(escape_md(self.label(id)))}]({self.url(id)})")
         return f"[{isolate(escape_md(label))}]({self.url(id)})"
 
     def refs(self, ids: Iterable[str], sep: str = ", ") -> str:
@@ -145,14 +143,12 @@ class PageContext:
     def statement(self, claim: Claim) -> str:
         """A claim's statement as plain words: links read as their labels (a claim inside a claim as its id,
         so statements cannot loop)."""
-        cache = self.layout.statement_cache
-        if claim.id not in cache:
-            def inner(m: re.Match[str]) -> str:
-                id, label = m[1].strip(), (m[2] or "").strip()
-                return label or (id if self.corpus.kind.get(id) == "claim" else self.label(id))
+        def inner(m: re.Match[str]) -> str:
+            id, label = m[1].strip(), (m[2] or "").strip()
+            return label or (id if self.corpus.kind.get(id) == "claim" else self.label(id))
 
-            cache[claim.id] = " ".join(plain_text(LINK.sub(inner, claim.text)).split())
-        return cache[claim.id]
+        return memo(self.layout.statement_cache, claim.id,
+                    lambda: " ".join(plain_text(LINK.sub(inner, claim.text)).split()))
 
     # Text --------------------------------------------------------------------------------------------
     def md(self, text: str | None, inline: bool = False) -> str:
@@ -319,8 +315,7 @@ class PageContext:
 
     def shared(self, a: str, b: str, n: int = 3) -> str:
         """The briefings two actors share: the first few by title, then how many more."""
-        theirs = {x.id for x, _ in self.corpus.actor_briefings[b]}
-        both = [x.id for x, _ in self.corpus.actor_briefings[a] if x.id in theirs]
+        both = [x.id for x, _ in self.corpus.actor_briefings[a] if b in x.actors]
         more = f" and {len(both) - n} more" if len(both) > n else ""
         return self.refs(both[:n]) + more
 
@@ -393,11 +388,13 @@ class PageContext:
             names = {a: corpus.actors[a].name if a in corpus.actors else a for a in actors}
             options["by"] = sorted(((c.by, names[c.by]) for c in claims), key=lambda o: o[1].casefold())
             options["about"] = sorted(((a, names[a]) for c in claims for a in c.about), key=lambda o: o[1].casefold())
-            briefings = {c.briefing for c in claims}
-            options["briefing"] = [(b.id, b.title) for b in corpus.briefings.values() if b.id in briefings]
-            events = {e for c in claims for e in c.events}
-            options["event"] = [(e.id, f"{e.date.human()} {e.title}") for e in corpus.events.values()
-                                if e.id in events]
+            # In the corpus' order, from this page's claims alone (a page that walked every briefing would be
+            # rendered again at every edit under `mkdocs serve`: recording.py).
+            order = self.layout.order
+            briefings = sorted({c.briefing for c in claims}, key=order.__getitem__)
+            options["briefing"] = [(b, corpus.briefings[b].title) for b in briefings]
+            events = sorted({e for c in claims for e in c.events if e in corpus.events}, key=order.__getitem__)
+            options["event"] = [(e, f"{corpus.events[e].date.human()} {corpus.events[e].title}") for e in events]
             tags = {t for c in claims for t in corpus.briefings[c.briefing].tags}
             options["tag"] = [(t, t) for t in sorted(tags)]
         parts = []
@@ -423,9 +420,8 @@ class PageContext:
 
     def html_url(self, id: str) -> str:
         """The final URL of an id from this page (a picture holds hundreds: relpath once per id, not per link)."""
-        root = self.layout.root_urls.get(id)
-        if root is None:
-            root = self.layout.root_urls[id] = self.layout.html_url("index.md", *self.layout.target(id))
+        layout = self.layout
+        root = memo(layout.root_urls, id, lambda: layout.html_url(layout.home_page, *layout.target(id)))
         here, up = self._from_root
         path, _, anchor = root.partition("#")
         return f"#{anchor}" if anchor and path == here else up + root
@@ -448,16 +444,15 @@ class PageContext:
         return render_network(list(self.corpus.actors.values()), self.corpus.relations, self.html_url)
 
 
-_ATTR_SPECIAL = {c: f"&#{ord(c)};" for c in "[]()`\\*_{}!#|~"}
+_ATTR = str.maketrans({c: html.escape(c, quote=True) for c in "&<>\"'"}
+                      | {c: f"&#{ord(c)};" for c in "[]()`\\*_{}!#|~"})
 
 
 def _attr(text: str) -> str:
     """Plain text as an HTML attribute value inside Markdown: escaped for HTML, and with Markdown's own
     characters as entities, which Python-Markdown's inline patterns (links, code) would otherwise read
     before they see the tag."""
-    return "".join(_ATTR_SPECIAL.get(c) or html.escape(c, quote=True) for c in " ".join(text.split()))
-
-
+    return " ".join(text.split()).translate(_ATTR)
 
 
 def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
@@ -554,6 +549,7 @@ class Renderer:
         self.corpus, self.overrides = corpus, overrides
         self.layout = Layout(corpus, options or SiteOptions())
         self.env = make_env(overrides)
+        self.fragment: Fragment | None = None  # a cache of corpus.json's records (incremental.PageRenderer)
         self.common = {"corpus": corpus, "site": self.layout.options, "layout": self.layout,
                        "counts": corpus.counts(), "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT,
                        "SOURCING": SOURCING_TEXT, "MODALITY": MODALITY_TEXT}
@@ -570,7 +566,7 @@ class Renderer:
         if kind == "facets":
             return render_claim_facets(self.layout, values["months"])
         if kind == "corpus_json":
-            return render_corpus_json(self.corpus)
+            return render_corpus_json(self.corpus, self.fragment)
         if kind == "corpus_schema":
             return render_corpus_schema()
         ctx = PageContext(self.layout, spec.path)
