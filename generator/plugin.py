@@ -86,11 +86,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.rebuilt = 0
         self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
+        self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
+        # Because this method exists, MkDocs calls it once per process and keeps this instance for every rebuild
+        # of `mkdocs serve`: what one build leaves here (the last good pages, the caches) the next one finds.
         self.command, self.dirty = command, dirty
-        _SESSION["command"] = command
         if self.cache is not None:
             self.on_shutdown()
         if command == "serve" and dirty:
@@ -126,7 +127,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               use_directory_urls=config.use_directory_urls,
                               split_threshold=self.config.split_threshold,
                               actor_split_threshold=self.config.actor_split_threshold)
-        key = str(root)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
             try:
                 self._lock(config)
@@ -146,19 +146,19 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.inputs = None
             # Drafts are previewed, never published.
             self.corpus = load_corpus(root, self.config.briefings, self.config.seeds,
-                                      include_drafts=_SESSION.get("command") == "serve", cache=self.parsed)
+                                      include_drafts=self.command == "serve", cache=self.parsed)
             t1 = time.perf_counter()
             self.pages = render_site(self.corpus, self._templates(config), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
-            _LAST_GOOD[key] = (self.corpus, self.pages)
+            self.last_good = (self.corpus, self.pages)
             if sources == _sources(root, self.corpus):  # else the digest did not cover every source text
                 self.inputs = inputs
         except _Unchanged:
             self.timings = {"load": time.perf_counter() - t0, "render": 0.0, "sanitize": 0.0}
         except BriefingsError as e:
-            if _SESSION.get("command") != "serve" or key not in _LAST_GOOD:
+            if self.command != "serve" or self.last_good is None:
                 for err in e.errors:
                     log.error(str(err))
                 raise PluginError(f"briefings: {len(e.errors)} error(s) in the input; nothing was built and the "
@@ -171,11 +171,11 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 print(f"ERROR   -  {err}", file=sys.stderr)
             print("WARNING -  briefings: serving the last good pages, marked stale, until the errors above are "
                   "fixed", file=sys.stderr)
-            self.corpus, good = _LAST_GOOD[key]
+            self.corpus, good = self.last_good
             stale = (stale_pages((err.loc.file for err in e.errors), good) if self.cache is not None
                      else {path for path in good if path.endswith(".md")})
             self.pages = {path: _with_banner(text, e) if path in stale else text for path, text in good.items()}
-        if _SESSION.get("command") == "serve" and config.strict:  # see _serve_despite_warnings
+        if self.command == "serve" and config.strict:  # see _serve_despite_warnings
             self.warnings.reset()
             logging.getLogger("mkdocs").addHandler(self.warnings)
         for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
@@ -295,7 +295,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if _SESSION.get("command") == "serve" and config.strict:
+        if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if self.warnings.count:
                 _serve_despite_warnings(Path(config.site_dir), self.warnings)
@@ -344,9 +344,6 @@ def _sources(root: Path, corpus: Corpus | None) -> list[Path]:
 
 class _Unchanged(Exception):
     pass
-
-_SESSION: dict[str, str] = {}  # what `on_startup` said, for code that has no plugin instance at hand
-_LAST_GOOD: dict[str, tuple[Corpus, dict[str, str]]] = {}  # project root -> last good corpus and pages (serve)
 
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
