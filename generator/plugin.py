@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
 from .corpus import Corpus, load_corpus
@@ -78,7 +79,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.final_dir: Path | None = None  # the real site_dir while we build into a staging folder
         self.site_dir: Path | None = None  # the real site_dir of a build or gh-deploy (staged or --dirty)
         self.lock: BuildLock | None = None
-        self.warnings = _WarningCounter()
+        self.warnings = _FirstWarnings()
         self.cache: PageCache | None = None  # `mkdocs serve --dirty`: incremental rebuilds (generator/incremental.py)
         self.search = SearchEntries()
         self.outputs: set[str] = set()
@@ -176,7 +177,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                      else {path for path in good if path.endswith(".md")})
             self.pages = {path: _with_banner(text, e) if path in stale else text for path, text in good.items()}
         if self.command == "serve" and config.strict:  # see _serve_despite_warnings
-            self.warnings.reset()
+            self.warnings.messages.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
         for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
             if css in self.pages and css not in config.extra_css:
@@ -220,8 +221,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         staging = prepare_staging(final)
         self.final_dir = final
         config.site_dir = str(staging)
-        self.warnings.reset()
-        logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
@@ -295,13 +294,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        warned = sum(sum(h.counts.values()) for h in _strict_counters()) if config.strict else 0
         if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
-            if self.warnings.count:
-                _serve_despite_warnings(Path(config.site_dir), self.warnings)
+            if warned:
+                _serve_despite_warnings(Path(config.site_dir), self.warnings.messages, warned)
         if self.final_dir is not None:
-            logging.getLogger("mkdocs").removeHandler(self.warnings)
-            if not (config.strict and self.warnings.count):  # strict mode aborts right after this event
+            if not warned:  # strict mode aborts right after this event
                 try:
                     swap_in(Path(config.site_dir), self.final_dir)
                 except SiteDirError as e:
@@ -372,20 +371,19 @@ def _with_banner(page: str, error: BriefingsError) -> str:
     return banner + page
 
 
-class _WarningCounter(logging.Handler):
-    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted; keeps the first
-    few for the stale-preview banner."""
+def _strict_counters() -> list[CountHandler]:
+    """MkDocs' own warning counter, on its logger during a strict build: it decides whether the build aborts."""
+    return [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
+
+
+class _FirstWarnings(logging.Handler):
+    """The first warnings of a build, for the strict preview's banner (MkDocs' CountHandler keeps only counts)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.reset()
-
-    def reset(self) -> None:
-        self.count = 0
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
         if len(self.messages) < 50:
             self.messages.append(record.getMessage())
 
@@ -393,17 +391,16 @@ class _WarningCounter(logging.Handler):
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
 
 
-def _serve_despite_warnings(site: Path, warnings: _WarningCounter) -> None:
+def _serve_despite_warnings(site: Path, messages: list[str], count: int) -> None:
     """Under `mkdocs serve`, a strict build aborted on warnings leaves every request waiting (the live-reload
     server serves nothing until a build succeeds). So the build is kept, each page marked with the warnings on
     top, and MkDocs' strict count is cleared; `mkdocs build --strict` still refuses it."""
-    for handler in logging.getLogger("mkdocs").handlers:
-        if isinstance(getattr(handler, "counts", None), dict):  # MkDocs' strict-mode CountHandler
-            handler.counts.clear()  # type: ignore[attr-defined]
-    print(f"WARNING -  briefings: strict mode would abort this build on the {warnings.count} warning(s) above; "
+    for counter in _strict_counters():
+        counter.counts.clear()
+    print(f"WARNING -  briefings: strict mode would abort this build on the {count} warning(s) above; "
           "serving it anyway, each page marked, until they are fixed", file=sys.stderr)
-    items = "".join(f"<li>{html.escape(m)}</li>" for m in warnings.messages)
-    banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {warnings.count} '
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {count} '
               f"warning(s).</strong> Fix them and it rebuilds.</p><ul>{items}</ul></div>")
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
