@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 import shutil
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -58,9 +59,23 @@ from .sitedir import (
 log = logging.getLogger("mkdocs.plugins.briefings")
 
 
+class _TemplatesDir(c.Dir):
+    """The project's overrides of the package's templates, file by file. The default folder may be absent (it holds
+    only the templates a project changes); a folder named on purpose must exist."""
+
+    def run_validation(self, value: object) -> str:
+        path = super().run_validation(value)
+        if value != "templates" and not os.path.isdir(path):
+            raise ValidationError(f"the templates folder {path} does not exist; create it (it holds only the "
+                                  "templates you change) or remove this option")
+        return path
+
+
 class BriefingsConfig(Config):
+    # Plain strings, not c.Dir: the loader's messages name these folders as written, and a briefings folder gone
+    # under `mkdocs serve` is a located error shown over the last good pages, not a configuration error.
     briefings = c.Type(str, default="briefings")
-    templates = c.Type(str, default="templates")  # overrides of the package's templates, file by file
+    templates = _TemplatesDir(default="templates")  # an absolute path once validated
     seeds = c.Type(str, default="seeds")
     split_threshold = c.Type(int, default=SiteOptions.split_threshold)
     actor_split_threshold = c.Type(int, default=SiteOptions.actor_split_threshold)
@@ -114,13 +129,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         return (self._root(config) / value).resolve()
 
-    def _templates(self, config: MkDocsConfig) -> Path:
-        path = self._path(config, self.config.templates)
-        if self.config.templates != "templates" and not path.is_dir():  # a folder named on purpose must exist
-            raise PluginError(f"briefings: the templates folder {path} does not exist; create it (it holds only the "
-                              "templates you change) or remove the plugin's `templates` option")
-        return path
-
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         t0 = time.perf_counter()
         root = self._root(config)
@@ -137,8 +145,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         sources = _sources(root, self.corpus)
         inputs = None
         if self.cache is not None and self.corpus is not None:
-            inputs = inputs_digest([self._path(config, self.config.briefings), self._path(config,
-                                   self.config.templates)], sources) + repr(options)
+            inputs = inputs_digest([self._path(config, self.config.briefings), Path(self.config.templates)],
+                                   sources) + repr(options)
         try:
             if inputs is not None and inputs == self.inputs:
                 # Nothing the pages are made from changed (a docs/ page was edited, or the watcher fired
@@ -149,7 +157,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.corpus = load_corpus(root, self.config.briefings, self.config.seeds,
                                       include_drafts=self.command == "serve", cache=self.parsed)
             t1 = time.perf_counter()
-            self.pages = render_site(self.corpus, self._templates(config), options)
+            self.pages = render_site(self.corpus, Path(self.config.templates), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
