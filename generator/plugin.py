@@ -42,8 +42,17 @@ from .incremental import (
     stale_pages,
 )
 from .loader import ParseCache
-from .markup import escape_md, sanitize_html
-from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, SiteOptions, render_site
+from .markup import sanitize_html
+from .render import (
+    DEFAULT_TEMPLATES,
+    FILTER_SCRIPT,
+    FILTER_STYLESHEET,
+    WORKER_SHIM,
+    SiteOptions,
+    _template_error,
+    make_env,
+    render_site,
+)
 from .sitedir import (
     MARKER,
     BuildLock,
@@ -57,6 +66,7 @@ from .sitedir import (
 )
 
 log = logging.getLogger("mkdocs.plugins.briefings")
+STALE_BANNER = "stale-banner.md.j2"  # a template, overridable like the others
 
 
 class _TemplatesDir(c.Dir):
@@ -183,7 +193,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.corpus, good = self.last_good
             stale = (stale_pages((err.loc.file for err in e.errors), good) if self.cache is not None
                      else {path for path in good if path.endswith(".md")})
-            self.pages = {path: _with_banner(text, e) if path in stale else text for path, text in good.items()}
+            banner = _render_stale_banner(Path(self.config.templates), e)
+            self.pages = {path: _with_banner(text, banner) if path in stale else text for path, text in good.items()}
         if self.command == "serve" and config.strict:  # see _serve_despite_warnings
             self.warnings.messages.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
@@ -366,12 +377,17 @@ def _search_index(config: MkDocsConfig) -> Any:
     return None
 
 
-def _with_banner(page: str, error: BriefingsError) -> str:
-    """A stale page under `mkdocs serve`: the input's errors on top, after the front matter."""
-    items = "\n".join(f"- `{e.loc}` {escape_md(e.path + ': ' if e.path else '')}{escape_md(e.message)}"
-                      for e in error.errors[:50])
-    banner = (f'<div class="bf-stale" markdown>\n**This preview is stale: {len(error.errors)} error(s) in the '
-              f"input.** Fix them and it rebuilds.\n\n{items}\n</div>\n\n")
+def _render_stale_banner(templates: Path, error: BriefingsError) -> str:
+    """The input's errors, for the top of a stale page: a template like the pages', so a project can change it."""
+    try:
+        return make_env(templates).get_template(STALE_BANNER).render(errors=error.errors)
+    except Exception as e:  # the project's own banner is broken too: said, and the pages go without it
+        print(f"ERROR   -  {_template_error(e, templates)}", file=sys.stderr)
+        return ""
+
+
+def _with_banner(page: str, banner: str) -> str:
+    """A stale page under `mkdocs serve`: the banner on top, after the front matter."""
     if page.startswith("---\n"):
         end = page.find("\n---\n", 4)
         if end > 0:
