@@ -47,6 +47,7 @@ from .render import (
     DEFAULT_TEMPLATES,
     FILTER_SCRIPT,
     FILTER_STYLESHEET,
+    STYLESHEET,
     WORKER_SHIM,
     SiteOptions,
     _template_error,
@@ -198,7 +199,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.command == "serve" and config.strict:  # see _serve_despite_warnings
             self.warnings.messages.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
-        for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
+        for css in (f"stylesheets/{STYLESHEET}", f"stylesheets/{FILTER_STYLESHEET}"):
             if css in self.pages and css not in config.extra_css:
                 config.extra_css.append(css)
         script = f"javascripts/{FILTER_SCRIPT}"
