@@ -14,6 +14,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from logging.handlers import BufferingHandler
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.final_dir: Path | None = None  # the real site_dir while we build into a staging folder
         self.site_dir: Path | None = None  # the real site_dir of a build or gh-deploy (staged or --dirty)
         self.lock: BuildLock | None = None
-        self.warnings = _FirstWarnings()
+        self.warnings = BufferingHandler(sys.maxsize)  # never flushed: a strict preview's warnings, for its banner
+        self.warnings.setLevel(logging.WARNING)
         self.cache: PageCache | None = None  # `mkdocs serve --dirty`: incremental rebuilds (generator/incremental.py)
         self.search = SearchEntries()
         self.outputs: set[str] = set()
@@ -197,7 +199,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             banner = _render_stale_banner(Path(self.config.templates), e)
             self.pages = {path: _with_banner(text, banner) if path in stale else text for path, text in good.items()}
         if self.command == "serve" and config.strict:  # see _serve_despite_warnings
-            self.warnings.messages.clear()
+            self.warnings.buffer.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
         for css in (f"stylesheets/{STYLESHEET}", f"stylesheets/{FILTER_STYLESHEET}"):
             if css in self.pages and css not in config.extra_css:
@@ -318,7 +320,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if warned:
-                _serve_despite_warnings(Path(config.site_dir), self.warnings.messages, warned)
+                messages = [r.getMessage() for r in self.warnings.buffer[:50]]
+                _serve_despite_warnings(Path(config.site_dir), messages, warned)
         if self.final_dir is not None:
             if not warned:  # strict mode aborts right after this event
                 try:
@@ -399,18 +402,6 @@ def _with_banner(page: str, banner: str) -> str:
 def _strict_counters() -> list[CountHandler]:
     """MkDocs' own warning counter, on its logger during a strict build: it decides whether the build aborts."""
     return [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
-
-
-class _FirstWarnings(logging.Handler):
-    """The first warnings of a build, for the strict preview's banner (MkDocs' CountHandler keeps only counts)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if len(self.messages) < 50:
-            self.messages.append(record.getMessage())
 
 
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
