@@ -320,8 +320,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
             if warned:
-                messages = [r.getMessage() for r in self.warnings.buffer[:50]]
-                _serve_despite_warnings(Path(config.site_dir), messages, warned)
+                _serve_despite_warnings(Path(config.site_dir), self.warnings.buffer, warned)
         if self.final_dir is not None:
             if not warned:  # strict mode aborts right after this event
                 try:
@@ -407,7 +406,7 @@ def _strict_counters() -> list[CountHandler]:
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
 
 
-def _serve_despite_warnings(site: Path, messages: list[str], count: int) -> None:
+def _serve_despite_warnings(site: Path, warnings: list[logging.LogRecord], count: int) -> None:
     """Under `mkdocs serve`, a strict build aborted on warnings leaves every request waiting (the live-reload
     server serves nothing until a build succeeds). So the build is kept, each page marked with the warnings on
     top, and MkDocs' strict count is cleared; `mkdocs build --strict` still refuses it."""
@@ -415,7 +414,7 @@ def _serve_despite_warnings(site: Path, messages: list[str], count: int) -> None
         counter.counts.clear()
     print(f"WARNING -  briefings: strict mode would abort this build on the {count} warning(s) above; "
           "serving it anyway, each page marked, until they are fixed", file=sys.stderr)
-    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    items = "".join(f"<li>{html.escape(w.getMessage())}</li>" for w in warnings[:50])
     banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {count} '
               f"warning(s).</strong> Fix them and it rebuilds.</p><ul>{items}</ul></div>")
     for page in site.rglob("*.html"):
