@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site offline serve test test-fast lint check schema bench clean chromium
+.PHONY: site offline serve test test-fast lint check schema bench screenshots clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test-fast: lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Pages, pictures and the claims filter as PNG files in /tmp/briefings-shots/, for a human eye (nothing checked).
+screenshots: $(TEST_STAMP) chromium
+	$(BIN)/python benchmarks/screenshots.py
 
 clean:
 	rm -rf site site-offline build .pytest_cache .ruff_cache .hypothesis

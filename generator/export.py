@@ -11,7 +11,7 @@ import yaml
 
 from .corpus import load_corpus
 from .layout import SiteOptions
-from .render import FILTER_SCRIPT, FILTER_STYLESHEET, render_site
+from .render import FILTER_SCRIPT, FILTER_STYLESHEET, STYLESHEET, render_site
 
 MARKER = ".briefings-render"  # marks a folder this command made, so it may replace it next time
 
@@ -121,7 +121,7 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     config["plugins"] = plugins
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
-    for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
+    for css in (f"stylesheets/{STYLESHEET}", f"stylesheets/{FILTER_STYLESHEET}"):
         if css in pages:
             config["extra_css"] = [*config.get("extra_css", []), css]
     script = f"javascripts/{FILTER_SCRIPT}"

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 import shutil
 import sys
 import time
 from collections.abc import Callable
+from logging.handlers import BufferingHandler
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -25,6 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
 from .corpus import Corpus, load_corpus
@@ -42,8 +45,18 @@ from .incremental import (
 )
 from .layout import SiteOptions
 from .loader import ParseCache
-from .markup import escape_md, sanitize_html
-from .render import DEFAULT_TEMPLATES, FILTER_SCRIPT, FILTER_STYLESHEET, WORKER_SHIM, render_site
+from .markup import sanitize_html
+from .render import (
+    DEFAULT_TEMPLATES,
+    FILTER_SCRIPT,
+    FILTER_STYLESHEET,
+    STYLESHEET,
+    WORKER_SHIM,
+    make_env,
+    render_site,
+    template_error,
+    with_banner,
+)
 from .sitedir import (
     MARKER,
     BuildLock,
@@ -57,11 +70,26 @@ from .sitedir import (
 )
 
 log = logging.getLogger("mkdocs.plugins.briefings")
+STALE_BANNER = "stale-banner.md.j2"  # a template, overridable like the others
+
+
+class _TemplatesDir(c.Dir):
+    """The project's overrides of the package's templates, file by file. The default folder may be absent (it holds
+    only the templates a project changes); a folder named on purpose must exist."""
+
+    def run_validation(self, value: object) -> str:
+        path = super().run_validation(value)
+        if value != "templates" and not os.path.isdir(path):
+            raise ValidationError(f"the templates folder {path} does not exist; create it (it holds only the "
+                                  "templates you change) or remove this option")
+        return path
 
 
 class BriefingsConfig(Config):
+    # Plain strings, not c.Dir: the loader's messages name these folders as written, and a briefings folder gone
+    # under `mkdocs serve` is a located error shown over the last good pages, not a configuration error.
     briefings = c.Type(str, default="briefings")
-    templates = c.Type(str, default="templates")  # overrides of the package's templates, file by file
+    templates = _TemplatesDir(default="templates")  # an absolute path once validated
     seeds = c.Type(str, default="seeds")
     split_threshold = c.Type(int, default=SiteOptions.split_threshold)
     actor_split_threshold = c.Type(int, default=SiteOptions.actor_split_threshold)
@@ -80,7 +108,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.final_dir: Path | None = None  # the real site_dir while we build into a staging folder
         self.site_dir: Path | None = None  # the real site_dir of a build or gh-deploy (staged or --dirty)
         self.lock: BuildLock | None = None
-        self.warnings = _WarningCounter()
+        self.warnings = BufferingHandler(sys.maxsize)  # never flushed: a strict preview's warnings, for its banner
+        self.warnings.setLevel(logging.WARNING)
         self.cache: PageCache | None = None  # `mkdocs serve --dirty`: incremental rebuilds (generator/incremental.py)
         self.search = SearchEntries()
         self.outputs: set[str] = set()
@@ -89,11 +118,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
         self.renderer: PageRenderer | None = None  # renders only what an edit changed, under `mkdocs serve --dirty`
+        self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # MkDocs calls this once per process and keeps this instance for serve's rebuilds.
+        # Because this method exists, MkDocs calls it once per process and keeps this instance for every rebuild
+        # of `mkdocs serve`: what one build leaves here (the last good pages, the caches) the next one finds.
         self.command, self.dirty = command, dirty
-        _SESSION["command"] = command
         if self.cache is not None:
             self.on_shutdown()
         if command == "serve" and dirty:
@@ -115,13 +145,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def _path(self, config: MkDocsConfig, value: str) -> Path:
         return (self._root(config) / value).resolve()
 
-    def _templates(self, config: MkDocsConfig) -> Path:
-        path = self._path(config, self.config.templates)
-        if self.config.templates != "templates" and not path.is_dir():  # a folder named on purpose must exist
-            raise PluginError(f"briefings: the templates folder {path} does not exist; create it (it holds only the "
-                              "templates you change) or remove the plugin's `templates` option")
-        return path
-
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         t0 = time.perf_counter()
         root = self._root(config)
@@ -129,7 +152,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                               use_directory_urls=config.use_directory_urls,
                               split_threshold=self.config.split_threshold,
                               actor_split_threshold=self.config.actor_split_threshold)
-        key = str(root)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
             try:
                 self._lock(config)
@@ -139,8 +161,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         sources = _sources(root, self.corpus)
         inputs = None
         if self.cache is not None and self.corpus is not None:
-            inputs = inputs_digest([self._path(config, self.config.briefings), self._path(config,
-                                   self.config.templates)], sources) + repr(options)
+            inputs = inputs_digest([self._path(config, self.config.briefings), Path(self.config.templates)],
+                                   sources) + repr(options)
         try:
             if inputs is not None and inputs == self.inputs:
                 # Nothing the pages are made from changed (a docs/ page was edited, or the watcher fired
@@ -149,22 +171,22 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.inputs = None
             # Drafts are previewed, never published.
             self.corpus = load_corpus(root, self.config.briefings, self.config.seeds,
-                                      include_drafts=_SESSION.get("command") == "serve", cache=self.parsed)
+                                      include_drafts=self.command == "serve", cache=self.parsed)
             t1 = time.perf_counter()
             if self.renderer is not None:  # only the pages that read what changed
-                self.pages = self.renderer.render(self.corpus, self._templates(config), options)
+                self.pages = self.renderer.render(self.corpus, Path(self.config.templates), options)
             else:
-                self.pages = render_site(self.corpus, self._templates(config), options)
+                self.pages = render_site(self.corpus, Path(self.config.templates), options)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
-            _LAST_GOOD[key] = (self.corpus, self.pages)
+            self.last_good = (self.corpus, self.pages)
             if sources == _sources(root, self.corpus):  # else the digest did not cover every source text
                 self.inputs = inputs
         except _Unchanged:
             self.timings = {"load": time.perf_counter() - t0, "render": 0.0, "sanitize": 0.0}
         except BriefingsError as e:
-            if _SESSION.get("command") != "serve" or key not in _LAST_GOOD:
+            if self.command != "serve" or self.last_good is None:
                 for err in e.errors:
                     log.error(str(err))
                 raise PluginError(f"briefings: {len(e.errors)} error(s) in the input; nothing was built and the "
@@ -177,14 +199,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 print(f"ERROR   -  {err}", file=sys.stderr)
             print("WARNING -  briefings: serving the last good pages, marked stale, until the errors above are "
                   "fixed", file=sys.stderr)
-            self.corpus, good = _LAST_GOOD[key]
+            self.corpus, good = self.last_good
             stale = (stale_pages((err.loc.file for err in e.errors), good) if self.cache is not None
                      else {path for path in good if path.endswith(".md")})
-            self.pages = {path: _with_banner(text, e) if path in stale else text for path, text in good.items()}
-        if _SESSION.get("command") == "serve" and config.strict:  # see _serve_despite_warnings
-            self.warnings.reset()
+            banner = _render_stale_banner(Path(self.config.templates), e)
+            self.pages = {path: with_banner(text, banner) if path in stale else text for path, text in good.items()}
+        if self.command == "serve" and config.strict:  # see _serve_despite_warnings
+            self.warnings.buffer.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
-        for css in ("stylesheets/briefings.css", f"stylesheets/{FILTER_STYLESHEET}"):
+        for css in (f"stylesheets/{STYLESHEET}", f"stylesheets/{FILTER_STYLESHEET}"):
             if css in self.pages and css not in config.extra_css:
                 config.extra_css.append(css)
         script = f"javascripts/{FILTER_SCRIPT}"
@@ -226,8 +249,6 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         staging = prepare_staging(final)
         self.final_dir = final
         config.site_dir = str(staging)
-        self.warnings.reset()
-        logging.getLogger("mkdocs").addHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
@@ -301,13 +322,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if _SESSION.get("command") == "serve" and config.strict:
+        warned = sum(sum(h.counts.values()) for h in _strict_counters()) if config.strict else 0
+        if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
-            if self.warnings.count:
-                _serve_despite_warnings(Path(config.site_dir), self.warnings)
+            if warned:
+                _serve_despite_warnings(Path(config.site_dir), self.warnings.buffer, warned)
         if self.final_dir is not None:
-            logging.getLogger("mkdocs").removeHandler(self.warnings)
-            if not (config.strict and self.warnings.count):  # strict mode aborts right after this event
+            if not warned:  # strict mode aborts right after this event
                 try:
                     swap_in(Path(config.site_dir), self.final_dir)
                 except SiteDirError as e:
@@ -351,9 +372,6 @@ def _sources(root: Path, corpus: Corpus | None) -> list[Path]:
 class _Unchanged(Exception):
     pass
 
-_SESSION: dict[str, str] = {}  # what `on_startup` said, for code that has no plugin instance at hand
-_LAST_GOOD: dict[str, tuple[Corpus, dict[str, str]]] = {}  # project root -> last good corpus and pages (serve)
-
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("A 'dirty' build is being performed")
@@ -368,51 +386,33 @@ def _search_index(config: MkDocsConfig) -> Any:
     return None
 
 
-def _with_banner(page: str, error: BriefingsError) -> str:
-    """A stale page under `mkdocs serve`: the input's errors on top, after the front matter."""
-    items = "\n".join(f"- `{e.loc}` {escape_md(e.path + ': ' if e.path else '')}{escape_md(e.message)}"
-                      for e in error.errors[:50])
-    banner = (f'<div class="bf-stale" markdown>\n**This preview is stale: {len(error.errors)} error(s) in the '
-              f"input.** Fix them and it rebuilds.\n\n{items}\n</div>\n\n")
-    if page.startswith("---\n"):
-        end = page.find("\n---\n", 4)
-        if end > 0:
-            return page[: end + 5] + "\n" + banner + page[end + 5:]
-    return banner + page
+def _render_stale_banner(templates: Path, error: BriefingsError) -> str:
+    """The input's errors, for the top of a stale page: a template like the pages', so a project can change it."""
+    try:
+        return make_env(templates).get_template(STALE_BANNER).render(errors=error.errors)
+    except Exception as e:  # the project's own banner is broken too: said, and the pages go without it
+        print(f"ERROR   -  {template_error(e, templates)}", file=sys.stderr)
+        return ""
 
 
-class _WarningCounter(logging.Handler):
-    """Counts MkDocs warnings, as strict mode does, to know whether the build will be aborted; keeps the first
-    few for the stale-preview banner."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.reset()
-
-    def reset(self) -> None:
-        self.count = 0
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-        if len(self.messages) < 50:
-            self.messages.append(record.getMessage())
+def _strict_counters() -> list[CountHandler]:
+    """MkDocs' own warning counter, on its logger during a strict build: it decides whether the build aborts."""
+    return [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
 
 
 _ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">')
 
 
-def _serve_despite_warnings(site: Path, warnings: _WarningCounter) -> None:
+def _serve_despite_warnings(site: Path, warnings: list[logging.LogRecord], count: int) -> None:
     """Under `mkdocs serve`, a strict build aborted on warnings leaves every request waiting (the live-reload
     server serves nothing until a build succeeds). So the build is kept, each page marked with the warnings on
     top, and MkDocs' strict count is cleared; `mkdocs build --strict` still refuses it."""
-    for handler in logging.getLogger("mkdocs").handlers:
-        if isinstance(getattr(handler, "counts", None), dict):  # MkDocs' strict-mode CountHandler
-            handler.counts.clear()  # type: ignore[attr-defined]
-    print(f"WARNING -  briefings: strict mode would abort this build on the {warnings.count} warning(s) above; "
+    for counter in _strict_counters():
+        counter.counts.clear()
+    print(f"WARNING -  briefings: strict mode would abort this build on the {count} warning(s) above; "
           "serving it anyway, each page marked, until they are fixed", file=sys.stderr)
-    items = "".join(f"<li>{html.escape(m)}</li>" for m in warnings.messages)
-    banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {warnings.count} '
+    items = "".join(f"<li>{html.escape(w.getMessage())}</li>" for w in warnings[:50])
+    banner = (f'<div class="bf-stale"><p><strong>This preview would fail a strict build: {count} '
               f"warning(s).</strong> Fix them and it rebuilds.</p><ul>{items}</ul></div>")
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")

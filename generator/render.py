@@ -479,16 +479,17 @@ DRAFT_BANNER = ('<div class="bf-draft" markdown>\n**Draft.** `mkdocs serve` show
                 'leaves it out until its file says `draft: false`.\n</div>\n\n')
 
 
-def with_draft_banner(page: str) -> str:
-    """A draft briefing's page (only `mkdocs serve` renders drafts): the banner on top, after the front matter."""
+def with_banner(page: str, banner: str) -> str:
+    """A page with a banner on top, after the front matter: a draft's (only `mkdocs serve` renders drafts), or the
+    stale preview's (the plugin)."""
     if page.startswith("---\n"):
         end = page.find("\n---\n", 4)
         if end > 0:
-            return page[: end + 5] + "\n" + DRAFT_BANNER + page[end + 5:]
-    return DRAFT_BANNER + page
+            return page[: end + 5] + "\n" + banner + page[end + 5:]
+    return banner + page
 
 
-def _template_error(e: Exception, templates_dir: Path | None) -> BriefingError:
+def template_error(e: Exception, templates_dir: Path | None) -> BriefingError:
     if isinstance(e, jinja2.TemplateSyntaxError):
         return BriefingError(Location(e.filename or e.name or "template", e.lineno or 0, 1), "",
                              f"template syntax error: {e.message}")
@@ -578,9 +579,9 @@ class Renderer:
                                    md_inline=ctx.md_inline, esc=ctx.esc,
                                    url=ctx.url, href=ctx.href)  # documented for custom templates
         except Exception as e:
-            raise BriefingsError([_template_error(e, self.overrides)]) from None
+            raise BriefingsError([template_error(e, self.overrides)]) from None
         if kind == "briefing" and values["briefing"].draft:
-            text = with_draft_banner(text)
+            text = with_banner(text, DRAFT_BANNER)
         return text
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -202,17 +201,6 @@ def test_hostile_site_runs_no_script_from_input(browser: Any, hostile: Served) -
     assert not seen.errors, "JavaScript errors:\n" + "\n".join(seen.errors)
 
 
-# e. Screenshots for humans (not asserted) -------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("url", "name"), [("briefings/alpha-talks/", "briefing"), ("actors/ivanov/", "actor")])
-def test_screenshots(mini: Served, page: Any, tmp_path: Path, url: str, name: str) -> None:
-    page.goto(mini.url(url))
-    shot = tmp_path / f"{name}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    assert shot.stat().st_size > 0
-    shutil.copyfile(shot, f"/tmp/{name}.png")  # where the lead looks
-
-
 # f. Pictures (issue 13) with JavaScript off ---------------------------------------------------------------------
 # The mini corpus plus a second relation between one pair, so parallel edges show. Links land, shapes differ, text
 # reads in both schemes, phones scroll the picture and not the page.
@@ -390,20 +378,5 @@ def test_on_a_phone_the_picture_scrolls_in_its_box_and_labels_stay_readable(pict
             "ts => ts.map(t => { const m = t.getScreenCTM(); "
             "return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); })")
         assert min(heights) >= 10, f"labels render at {min(heights):.1f} px on a phone"
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("width", [1280, 390])
-def test_screenshots_of_the_pictures(pictures_site: Served, browser: Any, tmp_path: Path, width: int) -> None:
-    # For humans (not asserted beyond existing): /tmp/pictures-<page>-<width>.png, where the lead looks.
-    context, pg = no_script_page(browser, width)
-    try:
-        for url in ("events/", "actors/vlad/"):
-            pg.goto(pictures_site.url(url))
-            shot = tmp_path / f"pictures-{url.strip('/').replace('/', '-')}-{width}.png"
-            pg.locator("figure.bf-figure").first.screenshot(path=str(shot))
-            assert shot.stat().st_size > 0
-            shutil.copyfile(shot, Path("/tmp") / shot.name)
     finally:
         context.close()

@@ -42,9 +42,13 @@ def _wait(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped-de
 
 
 @contextmanager
-def serving(tmp_path: Path, *flags: str) -> Iterator[tuple[Path, int, Path]]:
-    """A real `mkdocs serve` of a copy of the mini project: (project, port, log file), stopped afterwards."""
+def serving(tmp_path: Path, *flags: str, templates: dict[str, str] | None = None) -> Iterator[tuple[Path, int, Path]]:
+    """A real `mkdocs serve` of a copy of the mini project, with `templates` (name -> text) as its own templates:
+    (project, port, log file), stopped afterwards."""
     project = copy_project(MINI, tmp_path / "project")
+    for name, text in (templates or {}).items():
+        (project / "templates").mkdir(exist_ok=True)
+        (project / "templates" / name).write_text(text, encoding="utf-8")
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -71,6 +75,25 @@ def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
         assert "Beta alliance holds" in (_get(url) or "")
         beta.write_text(good.replace("title: Beta alliance holds", "title: Beta alliance still holds"))
         assert _wait(lambda: "Beta alliance still holds" in (_get(url) or "")), log.read_text()[-3000:]
+        assert "Traceback" not in log.read_text()
+
+
+def test_a_projects_own_stale_banner(tmp_path: Path) -> None:
+    """The stale banner is a template like the pages': a project's own shows, escaped; a broken one is a located
+    error, and the last good pages are still served."""
+    own = ('<div class="bf-stale" markdown>\nOur own notice: {{ errors | length }}; {{ errors[0].message | esc }}\n'
+           "</div>\n\n")
+    with serving(tmp_path, templates={"stale-banner.md.j2": own}) as (project, port, log):
+        url = f"http://127.0.0.1:{port}/briefings/beta-holds/"
+        assert _wait(lambda: "Beta alliance holds" in (_get(url) or "")), log.read_text()
+        beta = project / BETA
+        beta.write_text(beta.read_text().replace("    by: vlad", '    by: "x**vl**"'))
+        assert _wait(lambda: "Our own notice: 1;" in (_get(url) or "")), log.read_text()[-3000:]
+        assert "x**vl**" in (_get(url) or ""), "the message is escaped: its ** show, as no emphasis"
+        (project / "templates" / "stale-banner.md.j2").write_text("{{ nope }}\n", encoding="utf-8")
+        assert _wait(lambda: "stale-banner.md.j2:1:1: template error" in log.read_text()), log.read_text()[-3000:]
+        assert _wait(lambda: "Our own notice" not in (_get(url) or "Our own notice")), log.read_text()[-3000:]
+        assert "Beta alliance holds" in (_get(url) or ""), "the last good page, without a banner"
         assert "Traceback" not in log.read_text()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -51,6 +51,15 @@ def mini_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def split_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # The same corpus with every index split (thresholds of 1): the per-year/month pages big corpora get.
     project = split_project(tmp_path_factory.mktemp("split") / "project")
+    return built_site(tmp_path_factory, project, "--strict")[0]
+
+
+@pytest.fixture(scope="session")
+def flat_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # `use_directory_urls: false`, as `make offline` builds: pages are files (actors/ivanov.html), links name them.
+    project = copy_project(MINI, tmp_path_factory.mktemp("flat") / "project")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as f:
+        f.write("use_directory_urls: false\n")
     return built_site(tmp_path_factory, project, "--strict")[0]
 
 
@@ -155,10 +164,21 @@ def broken_links(site: Path) -> list[str]:
     return broken
 
 
-@pytest.mark.parametrize("fixture", ["mini_site", "split_site"])
+@pytest.mark.parametrize("fixture", ["mini_site", "split_site", "flat_site"])
 def test_every_internal_link_and_anchor_resolves(fixture: str, request: pytest.FixtureRequest) -> None:
     broken = broken_links(request.getfixturevalue(fixture))
     assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def test_without_directory_urls_pages_are_html_files_and_links_name_them(flat_site: Path, mini_ids: FixtureIds) -> None:
+    # Read from disk, a link to a folder opens a directory listing: every link must name the file itself.
+    pages = site_pages(flat_site)
+    flat = [u[:-1] + ".html" if u.count("/") == 2 else u for u in contract_urls(mini_ids)]  # actors/x/: actors/x.html
+    assert not [u for u in flat if u not in pages], f"pages missing; have {sorted(pages)}"
+    folders = [f"/{pg.url}: {a.get('href')}" for pg in pages.values() if pg.url != "404.html"
+               for a in pg.root.find_all("a") if not EXTERNAL.match(a.get("href") or "")
+               and not PurePosixPath(urlsplit(a.get("href") or "").path or "x.html").suffix]
+    assert not folders, "links to a folder:\n" + "\n".join(folders)
 
 
 def test_every_mention_of_an_id_is_a_link(mini_site: Path, mini_ids: FixtureIds) -> None:
