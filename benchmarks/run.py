@@ -135,6 +135,9 @@ def edit_loop(project: Path, edits: int = 3, dirty: bool = True) -> dict:
         if first is None:
             raise SystemExit(f"serve never showed {url}:\n{log.read_text()[-3000:]}")
         times, rebuilt, generator = [], [], []
+        rendered: list[int] = []
+        load: list[float] = []
+        render: list[float] = []
         for i in range(edits):
             title = f"Edited title {i} {time.time_ns()}"
             time.sleep(1)  # a distinct edit, as an analyst's: not within the watcher's debounce of the last
@@ -151,12 +154,17 @@ def edit_loop(project: Path, edits: int = 3, dirty: bool = True) -> dict:
             rebuilt.append(f"{m[1]}/{m[2]}" if m else "all")
             g = re.search(r"generator ([\d.]+) s", said)
             generator.append(float(g[1]) if g else 0.0)
+            steps = re.search(r"(\d+) rendered; load ([\d.]+) s, render ([\d.]+) s", said)
+            if steps:
+                rendered.append(int(steps[1]))
+                load.append(float(steps[2]))
+                render.append(float(steps[3]))
     finally:
         briefing.write_text(original, encoding="utf-8")
         proc.terminate()
         proc.wait(timeout=60)
-    return {"dirty": dirty, "first_page_s": first, "edit_s": times, "rebuilt": rebuilt, "generator_s": generator,
-            "load_avg": os.getloadavg()}
+    return {"dirty": dirty, "first_page_s": first, "edit_s": times, "rebuilt": rebuilt, "rendered": rendered,
+            "load_s": load, "render_s": render, "generator_s": generator, "load_avg": os.getloadavg()}
 
 
 def table(rows: list[dict]) -> str:

@@ -209,9 +209,10 @@ class PageRenderer:
         reads: dict[str, frozenset[Key]] = {}
         signatures: dict[str, Any] = {}
         rendered = []
+        shared: dict[int, tuple[Any, set[Key]]] = {}
         for spec in renderer.pages():
             keys: set[Key] = set()
-            signature = (spec.kind, _signature(spec.values, keys))
+            signature = (spec.kind, _signature(spec.values, keys, shared))
             path = spec.path
             if (changed is not None and path in self.texts and self.signatures.get(path) == signature
                     and self.reads[path].isdisjoint(changed)):
@@ -276,10 +277,11 @@ RECORD_COLLECTIONS = {Briefing: "briefings", Actor: "actors", Event: "events", C
 _PLAIN = {str, int, float, bool, type(None)}
 
 
-def _signature(value: Any, keys: set[Key]) -> Any:
+def _signature(value: Any, keys: set[Key], shared: dict[int, tuple[Any, set[Key]]]) -> Any:
     """What a template gets, comparable across builds: a record by its id (what it holds is in `keys`, compared
     with the corpus), containers by their items, other objects (a relation, a report) by identity: the
-    previous build's objects are kept alive until this one's signatures are taken, so an id is never reused."""
+    previous build's objects are kept alive until this one's signatures are taken, so an id is never reused.
+    `shared`: the signatures of groupings that two pages get (a busy actor's year: its profile and its page)."""
     t = type(value)
     if t in _PLAIN:
         return value
@@ -289,15 +291,21 @@ def _signature(value: Any, keys: set[Key]) -> Any:
             ids = tuple(v.id for v in value)
             keys.update(zip(itertools.repeat(collection), ids))
             return ids
-        return tuple(_signature(v, keys) for v in value)
+        return tuple(_signature(v, keys, shared) for v in value)
     if isinstance(value, dict):
-        return tuple((k, _signature(v, keys)) for k, v in value.items())
+        return tuple((k, _signature(v, keys, shared)) for k, v in value.items())
     collection = RECORD_COLLECTIONS.get(t)
     if collection is not None:
         keys.add((collection, value.id))
         return (collection, value.id)
     if t is ActorYear or t is DisputeGroup:
-        return (t.__name__, tuple(_signature(getattr(value, f.name), keys) for f in dataclasses.fields(value)))
+        hit = shared.get(id(value))
+        if hit is None:
+            own: set[Key] = set()
+            fields = tuple(_signature(getattr(value, f.name), own, shared) for f in dataclasses.fields(value))
+            hit = shared[id(value)] = ((t.__name__, fields), own)
+        keys |= hit[1]
+        return hit[0]
     return ("object", id(value))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -246,8 +246,9 @@ class Layout:
         for b in corpus.briefings.values():
             published[b.source.publication].extend(b.claims)
         limit = options.actor_split_threshold
+        dates = {b.id: b.source.published for b in corpus.briefings.values()}
         for a in corpus.actors.values():
-            periods = actor_periods(corpus, a.id, limit) if actor_items(corpus, a.id) > limit else {}
+            periods = actor_periods(corpus, a.id, limit, dates) if actor_items(corpus, a.id) > limit else {}
             page(self.actor_page(a.id), "actor", actor=a, years=periods, published=published.get(a.id, []))
             for period, section in periods.items():
                 page(self.actor_period_page(a.id, period), "actor_year", actor=a, year=period, section=section,
@@ -302,7 +303,8 @@ class Layout:
 
 def period_key(d: EdtfDate) -> str:
     """A page key by month, '2015-11'; a date known only to the year keeps to the year's key, '2015'."""
-    return f"{d.lower.year}-{d.lower.month:02}" if d.start.precision > 1 else str(d.year)  # strftime is slow
+    start = d.start
+    return f"{start.year}-{start.month:02}" if start.month is not None else str(start.year)
 
 
 def actor_items(corpus: Corpus, aid: str) -> int:
@@ -321,12 +323,11 @@ class ActorYear:
     rels: list[Relation] = field(default_factory=list)
 
 
-def actor_periods(corpus: Corpus, aid: str, limit: int) -> dict[str, ActorYear]:
+def actor_periods(corpus: Corpus, aid: str, limit: int, published: dict[str, EdtfDate]) -> dict[str, ActorYear]:
     """An actor's dated items by year ('2015'), and by month ('2015-11') in a year with more than `limit`:
-    briefings and claims by their source's date, events and relations by their own (undated relations by
-    their briefing's source)."""
+    briefings and claims by their source's date (`published`: briefing id -> its source's date), events and
+    relations by their own (undated relations by their briefing's source)."""
     dated: list[tuple[EdtfDate, str, Any]] = []
-    published = {b.id: b.source.published for b in corpus.briefings.values()}
     for b, role in corpus.actor_briefings[aid]:
         dated.append((published[b.id], "appearances", (b, role)))
     for e in corpus.actor_events[aid]:
@@ -337,12 +338,10 @@ def actor_periods(corpus: Corpus, aid: str, limit: int) -> dict[str, ActorYear]:
         dated.append((published[c.briefing], "about", c))
     for r in corpus.actor_relations[aid]:
         dated.append((r.date or published[r.briefing], "rels", r))
-    per_year: dict[int, int] = defaultdict(int)
-    for d, _, _ in dated:
-        per_year[d.year] += 1
+    per_year = Counter(d.start.year for d, _, _ in dated)
     periods: dict[str, ActorYear] = defaultdict(ActorYear)
     for d, section, item in dated:  # each section's items keep their corpus order (by date)
-        key = period_key(d) if per_year[d.year] > limit else str(d.year)
+        key = period_key(d) if per_year[d.start.year] > limit else str(d.start.year)
         getattr(periods[key], section).append(item)
     return dict(sorted(periods.items()))
 

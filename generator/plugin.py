@@ -342,7 +342,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.cache is not None:
             if _search_index(config) is not None:
                 self.search.rewrite(Path(config.site_dir) / "search" / "search_index.json")
-            log.info(f"briefings: {self.rebuilt} of {len(self.search.order)} pages rebuilt (incremental)")
+            rendered = len(self.renderer.rendered) if self.renderer is not None else 0
+            t = self.timings
+            log.info(f"briefings: {self.rebuilt} of {len(self.search.order)} pages rebuilt (incremental; "
+                     f"{rendered} rendered; load {t['load']:.2f} s, render {t['render']:.2f} s)")
         if self.corpus is None:
             return
         n = self.corpus.counts()
