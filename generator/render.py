@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import jinja2
 
@@ -349,6 +349,26 @@ class PageContext:
     def sourcing_tally(self, claims: list[Claim]) -> str:
         counts = Counter(c.sourcing for c in claims)
         return " · ".join(f"{self.sourcing(k)} {counts[k]}" for k in SOURCING_TEXT if counts[k])
+
+    def sourcing_links(self, claims: list[Claim]) -> str:
+        """"anonymous 12 · named 30 …": each sourcing with its count, linking to the claims filtered by it."""
+        counts = Counter(c.sourcing for c in claims)
+        return " · ".join(
+            f'<a class="bf-sourcing-count" href="{self.filter_url(sourcing=key)}"><span class="bf-sourcing '
+            f'bf-sourcing--{key}" title="{text}">{key}</span> {counts[key]}</a>'
+            for key, text in SOURCING_TEXT.items() if counts[key])
+
+    def actor_links(self, actor: Actor) -> str:
+        """An actor's `links`: web addresses as links, a Wikidata id as its page, anything else as text."""
+        out = []
+        for label, target in actor.links.items():
+            if target.startswith(("http://", "https://")):
+                out.append(f"[{self.esc(label)}]({escape_url(target)})")
+            elif label == "wikidata":
+                out.append(f"[Wikidata {self.esc(target)}](https://www.wikidata.org/wiki/{quote(target)})")
+            else:
+                out.append(f"{self.esc(label)}: {self.esc(target)}")
+        return " · ".join(out)
 
     def kind_plural(self, kind: str) -> str:
         return KIND_PLURAL[kind]
