@@ -336,13 +336,13 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     corpus = Corpus(loaded.root, dict(sorted(actors.items())), {b.id: b for b in briefings},
                     {e.id: e for e in ordered_events}, claims, relations, kind)
 
-    co: dict[str, Counter[str]] = defaultdict(Counter)
+    coactor_counts: dict[str, Counter[str]] = defaultdict(Counter)
     shared_claims: dict[str, Counter[str]] = defaultdict(Counter)
     for b in briefings:
         present = [a for a in b.actors if a in actors]
         for aid in present:
             corpus.actor_briefings[aid].append((b, b.actors[aid]))
-            co[aid].update(x for x in present if x != aid)
+            coactor_counts[aid].update(x for x in present if x != aid)
         for e in b.events:
             eid = e.id if isinstance(e, Event) else e.ref
             if eid in events:
@@ -392,7 +392,7 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     for a in actors.values():
         if a.affiliation in actors:
             corpus.actor_members[a.affiliation].append(a)
-    for aid, counter in co.items():
+    for aid, counter in coactor_counts.items():
         claims_with = shared_claims[aid]
         corpus.actor_coactors[aid] = sorted(((other, n, claims_with[other]) for other, n in counter.items()),
                                             key=lambda t: (-t[1], -t[2], t[0]))

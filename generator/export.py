@@ -59,15 +59,15 @@ def _plugin_options(plugins: list[Any] | dict[str, Any]) -> tuple[list[Any] | di
     if isinstance(plugins, dict):
         return {k: v for k, v in plugins.items() if k != "briefings"}, plugins.get("briefings") or {}
     kept: list[Any] = []
-    ours: dict[str, Any] = {}
+    plugin_options: dict[str, Any] = {}
     for p in plugins:
         if p == "briefings":
             continue
         if isinstance(p, dict) and "briefings" in p:
-            ours = p["briefings"] or {}
+            plugin_options = p["briefings"] or {}
             continue
         kept.append(p)
-    return kept, ours
+    return kept, plugin_options
 
 
 def _prepare_out(out: Path) -> None:
@@ -90,20 +90,17 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
     config: dict[str, Any] = {}
     if config_path.is_file():
         config = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    plugins, ours = _plugin_options(config.get("plugins", ["search"]))
-    corpus = load_corpus(root, ours.get("briefings", briefings_dir), ours.get("seeds", seeds), include_drafts=False)
-    options = SiteOptions(site_name=config.get("site_name", "Briefings"),
-                          site_description=config.get("site_description", ""),
-                          use_directory_urls=config.get("use_directory_urls", True),
-                          split_threshold=ours.get("split_threshold", SiteOptions.split_threshold),
-                          actor_split_threshold=ours.get("actor_split_threshold", SiteOptions.actor_split_threshold))
-    pages = render_site(corpus, root / ours.get("templates", "templates"), options)  # missing: the defaults
+    plugins, plugin_options = _plugin_options(config.get("plugins", ["search"]))
+    corpus = load_corpus(root, plugin_options.get("briefings", briefings_dir), plugin_options.get("seeds", seeds),
+                         include_drafts=False)
+    options = SiteOptions.from_config(config, plugin_options)
+    pages = render_site(corpus, root / plugin_options.get("templates", "templates"), options)  # missing: the defaults
 
     out = out.resolve()
     if out == root or root.is_relative_to(out):
         raise SystemExit("briefings render: --out must not be the project folder or contain it")
     docs_src = root / config.get("docs_dir", "docs")
-    for inside in (docs_src.resolve(), *(root / ours.get(k, k) for k in ("briefings", "seeds", "templates"))):
+    for inside in (docs_src.resolve(), *(root / plugin_options.get(k, k) for k in ("briefings", "seeds", "templates"))):
         if out.is_relative_to(inside.resolve()):  # it would be copied into itself, or read as input next time
             raise SystemExit(f"briefings render: --out must not be inside {inside}; choose a folder outside it "
                              f"(e.g. {root.name}-export next to the project, or export/ in it)")

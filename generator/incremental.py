@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .corpus import Corpus
-from .layout import ActorYear, DisputeGroup, Layout, SiteOptions
+from .layout import ActorPeriod, DisputeGroup, Layout, SiteOptions
 from .model import Actor, Briefing, Claim, Event
 from .recording import EVERY, SINK, Key, RecordingDict, RecordingList
 from .render import Renderer
@@ -298,7 +298,7 @@ def _signature(value: Any, keys: set[Key], shared: dict[int, tuple[Any, set[Key]
     if collection is not None:
         keys.add((collection, value.id))
         return (collection, value.id)
-    if t is ActorYear or t is DisputeGroup:
+    if t is ActorPeriod or t is DisputeGroup:
         hit = shared.get(id(value))
         if hit is None:
             own: set[Key] = set()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,16 @@ class SiteOptions:
     use_directory_urls: bool = True
     split_threshold: int = 200  # events or claims beyond this are split over pages of at most this many
     actor_split_threshold: int = 200  # an actor with more dated items gets a page a year (or month)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], plugin: Mapping[str, Any]) -> SiteOptions:
+        """From mkdocs.yml's settings and the plugin's options: MkDocs' config objects (the plugin) or the plain
+        YAML (`briefings render`); absent settings take MkDocs' and the plugin's defaults."""
+        return cls(site_name=config.get("site_name") or cls.site_name,
+                   site_description=config.get("site_description") or "",
+                   use_directory_urls=config.get("use_directory_urls", True) is not False,
+                   split_threshold=plugin.get("split_threshold", cls.split_threshold),
+                   actor_split_threshold=plugin.get("actor_split_threshold", cls.actor_split_threshold))
 
 
 class Layout:
@@ -313,7 +324,7 @@ def actor_items(corpus: Corpus, aid: str) -> int:
 
 
 @dataclass
-class ActorYear:
+class ActorPeriod:
     """One year of an actor's profile, for actors too busy for one page."""
 
     appearances: list[tuple[Briefing, str]] = field(default_factory=list)
@@ -323,7 +334,7 @@ class ActorYear:
     rels: list[Relation] = field(default_factory=list)
 
 
-def actor_periods(corpus: Corpus, aid: str, limit: int, published: dict[str, EdtfDate]) -> dict[str, ActorYear]:
+def actor_periods(corpus: Corpus, aid: str, limit: int, published: dict[str, EdtfDate]) -> dict[str, ActorPeriod]:
     """An actor's dated items by year ('2015'), and by month ('2015-11') in a year with more than `limit`:
     briefings and claims by their source's date (`published`: briefing id -> its source's date), events and
     relations by their own (undated relations by their briefing's source)."""
@@ -339,7 +350,7 @@ def actor_periods(corpus: Corpus, aid: str, limit: int, published: dict[str, Edt
     for r in corpus.actor_relations[aid]:
         dated.append((r.date or published[r.briefing], "rels", r))
     per_year = Counter(d.start.year for d, _, _ in dated)
-    periods: dict[str, ActorYear] = defaultdict(ActorYear)
+    periods: dict[str, ActorPeriod] = defaultdict(ActorPeriod)
     for d, section, item in dated:  # each section's items keep their corpus order (by date)
         key = period_key(d) if per_year[d.start.year] > limit else str(d.start.year)
         getattr(periods[key], section).append(item)

@@ -148,10 +148,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         t0 = time.perf_counter()
         root = self._root(config)
-        options = SiteOptions(site_name=config.site_name, site_description=config.site_description or "",
-                              use_directory_urls=config.use_directory_urls,
-                              split_threshold=self.config.split_threshold,
-                              actor_split_threshold=self.config.actor_split_threshold)
+        options = SiteOptions.from_config(config, self.config)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
             try:
                 self._lock(config)
