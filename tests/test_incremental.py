@@ -189,9 +189,10 @@ def test_a_dirty_rebuild_rebuilds_only_the_pages_that_changed(tmp_path: Path, ca
             serve_build(project, served)
         assert "Beta alliance still holds" in page.read_text()
         assert untouched.stat().st_mtime_ns == before, "a page the edit does not touch was rebuilt"
-        said = re.search(r"briefings: (\d+) of (\d+) pages rebuilt", caplog.text)
+        said = re.search(r"briefings: (\d+) of (\d+) pages rebuilt \(incremental; (\d+) rendered", caplog.text)
         assert said, caplog.text
         assert 0 < int(said[1]) < int(said[2]) / 2, said[0]
+        assert 0 < int(said[3]) < int(said[2]), "the templates ran for every page, not only the edit's"
         assert "still holds" in (served / "search" / "search_index.json").read_text()
         caplog.clear()
         with caplog.at_level("INFO"):
