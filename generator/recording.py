@@ -31,10 +31,14 @@ class RecordingDict(defaultdict[Any, Any]):
     def __init__(self, name: str, data: dict[Any, Any]) -> None:
         super().__init__(data.default_factory if isinstance(data, defaultdict) else None, data)
         self.name = name
+        self._keys: dict[Any, Key] = {}  # one tuple per key, shared by the pages' sets (a million at 1,000 briefings)
 
     def _record(self, key: Any) -> None:
         if SINK.keys is not None:
-            SINK.keys.add((self.name, key))
+            k = self._keys.get(key)
+            if k is None:
+                k = self._keys[key] = (self.name, key)
+            SINK.keys.add(k)
 
     def __getitem__(self, key: Any) -> Any:
         self._record(key)
