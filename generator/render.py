@@ -540,7 +540,7 @@ def make_env(overrides: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["esc"] = escape_md
+    env.filters["esc"] = PageContext.esc  # the same as the global esc(): one way to escape
     env.filters["url"] = escape_url
     env.filters["tojson"] = lambda v: json.dumps(v, ensure_ascii=False)
     env.filters["page_title"] = page_title
