@@ -18,7 +18,9 @@ reader does, and times from the keystroke to the first result in the page (a Mut
 animation frame). The bytes are the bodies of every response for search (Material: its search worker and
 `search/search_index.json`; Pagefind: everything under `pagefind/`), from opening the page to the first result.
 
-Variants: `material` (Material's search, the site as built) and `pagefind` (Pagefind 1.x, measured only: `pip
+Variants: `material` (Material's search, the site as built), `titles` (the same on a copy of the site whose index
+keeps only titles, and an actor profile's own text: the floor of an index that still finds each claim, event and
+actor by alias) and `pagefind` (Pagefind 1.x, measured only: `pip
 install pagefind-bin` into the venv; it indexes the built site into SITE/pagefind/, leaving out what carries
 `data-search-exclude`, and its default UI, whose input waits 300 ms for more keystrokes, is added to the home page
 by the benchmark; `--file-check` also tries it from file://). One JSON line per (N, variant, query), then a
@@ -98,6 +100,8 @@ async () => {
 VARIANTS: dict[str, dict[str, str]] = {
     "material": {"box": "input.md-search__input", "result": "li.md-search-result__item",
                  "link": "li.md-search-result__item a", "search": r"/search/|/workers/search"},
+    "titles": {"box": "input.md-search__input", "result": "li.md-search-result__item",
+               "link": "li.md-search-result__item a", "search": r"/search/|/workers/search"},
     "pagefind": {"box": "#bf-pagefind input", "result": ".pagefind-ui__result",
                  "link": ".pagefind-ui__result-link", "search": r"/pagefind/"},
 }
@@ -124,6 +128,23 @@ def ensure_site(n: int, out: Path, suffix: str) -> Path:
                        cwd=project, env=env, check=True)
         print(f"built {site} in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     return site
+
+
+def titles_site(site: Path) -> Path:
+    """A copy of the site (hard links) whose index keeps titles only, and an actor profile's own text (its aliases):
+    the least Material's search can load and still find claims, events and actors by alias."""
+    copy = site.with_name(site.name + "-titles")
+    if not copy.exists():
+        shutil.copytree(site, copy, copy_function=os.link)
+        index = copy / "search" / "search_index.json"
+        data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"] = [{**d, "text": d["text"] if d["location"].startswith("actors/") and "#" not in d["location"]
+                         else ""} for d in data["docs"]
+                        if not d["location"].partition("#")[2].startswith("_")
+                        and not (d["location"].startswith("briefings/by-year/") and "#" in d["location"])]
+        index.unlink()  # a hard link: written anew, not through
+        index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    return copy
 
 
 def pagefind_index(site: Path) -> float:
@@ -213,10 +234,10 @@ def _body_bytes(request: Any) -> int:
 
 def index_bytes(site: Path, variant: str) -> tuple[int, int]:
     """(bytes, gzipped bytes) of the search index on disk: Material's JSON, or all of Pagefind's files."""
-    files = ([site / "search" / "search_index.json"] if variant == "material"
+    files = ([site / "search" / "search_index.json"] if variant != "pagefind"
              else [p for p in (site / "pagefind").rglob("*") if p.is_file()])
     raw = sum(p.stat().st_size for p in files)
-    packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in files) if variant == "material" else raw
+    packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in files) if variant != "pagefind" else raw
     return raw, packed  # Pagefind's fragments are gzipped already
 
 
@@ -275,10 +296,11 @@ def main() -> None:
                     extra["pagefind_index_s"] = round(pagefind_index(site), 1)
                     if args.file_check:
                         extra["file_url"] = file_url_check(browser, site)
-                raw, packed = index_bytes(site, variant)
+                served = titles_site(site) if variant == "titles" else site
+                raw, packed = index_bytes(served, variant)
                 for kind, (query, profile) in queries.items():
                     load = os.getloadavg()[0]
-                    with serve(site) as url:
+                    with serve(served) as url:
                         runs = [measure(browser, url, variant, query, profile) for _ in range(args.repeat)]
                     row = {"n": n, "variant": variant + args.site_suffix, "kind": kind, "query": query,
                            "seconds": statistics.median(r["seconds"] for r in runs),
