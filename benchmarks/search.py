@@ -1,7 +1,7 @@
 """Search at scale: first-query latency and bytes transferred, in headless Chromium, for built sites.
 
     .venv/bin/python benchmarks/search.py [--sizes 1000 3000] [--out benchmarks/out] [--repeat 3]
-        [--variants material pagefind] [--site-suffix SUFFIX] [--file-check]
+        [--variants material titles pagefind] [--site-suffix=SUFFIX] [--file-check]
 
 Per N, the corpus in OUT/nN is reused or generated (`make_corpus.py`, with the search options of the project's own
 mkdocs.yml) and built with the code checked out into OUT/search-site-nN<SUFFIX>, unless that site exists (delete
