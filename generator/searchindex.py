@@ -1,13 +1,13 @@
 """What of a generated page stays in Material's search index. The whole index is fetched, parsed and indexed by
-the reader's browser before the first result shows (24 MB at 1,000 briefings, most of it text repeated from page
-to page), so each page keeps only what a reader searches it for:
+the reader's browser before the first result shows (25 MB at 1,000 briefings, most of it text repeated from page
+to page), so each page keeps what is its own and leaves out what only repeats what has a result of its own:
 
-- the page itself (its title, and the first `PAGE_TEXT` characters of its text: an actor's kind, title and
-  aliases, a briefing's source line and tags);
-- every claim (its statement, the row's heading; the rest of the row is meant out of search, but Material's parser
-  lets blocks nested in an excluded block through) and every event (its heading, then place and description up to
-  `SECTION_TEXT` characters);
-- a briefing's summary and key points, up to `SECTION_TEXT` characters each.
+- the page itself: its title, and the first `PAGE_TEXT` characters of its text (an actor's kind, title and aliases;
+  a briefing's source line and tags; an index's or a tag's list, cut);
+- every claim: its statement, the row's heading (the rest of the row is meant out of search, but Material's parser
+  lets blocks nested in an excluded block through);
+- every event: its heading, place and descriptions (its actors, briefings and claims are `data-search-exclude`);
+- a briefing's summary and key points.
 
 Left out: the other sections, which list what has a result of its own (a briefing's claims, actors, events and
 relations; a profile's briefings, claims, relations and disputes; the year lists of briefings, the claims pages'
@@ -20,7 +20,6 @@ from collections.abc import Container
 from typing import Any
 
 PAGE_TEXT = 1000
-SECTION_TEXT = 300
 KEPT_SECTIONS = frozenset({"_summary", "_key-points"})
 _TAG = re.compile(r"<[^>]*>")
 
@@ -40,7 +39,7 @@ def compact_search_entries(entries: list[dict[str, Any]], url: str, claims: Cont
         elif anchor in claims:
             kept.append({**entry, "text": ""})
         elif anchor in events or anchor in KEPT_SECTIONS:
-            kept.append(_cut(entry, SECTION_TEXT))
+            kept.append(entry)
     entries[start:] = kept
 
 
