@@ -57,6 +57,7 @@ from .render import (
     template_error,
     with_banner,
 )
+from .searchindex import compact_search_entries
 from .sitedir import (
     MARKER,
     BuildLock,
@@ -294,7 +295,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
-        if self.cache is not None:  # after the search plugin's, which is listed first and has just indexed it
+        # After the search plugin's, which is listed first and has just indexed the page.
+        if self.corpus is not None and page.file.src_uri in self.pages:
+            index = _search_index(config)
+            if index is not None:
+                compact_search_entries(index.entries, page.url, self.corpus.claims, self.corpus.events)
+        if self.cache is not None:
             self.rebuilt += 1
             index = _search_index(config)
             if index is not None:

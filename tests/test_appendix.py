@@ -217,6 +217,22 @@ def test_search_index_has_every_claim_and_event_as_its_own_section(appendix_site
     assert "Source reliability" not in month["text"], "the filter's controls are not indexed"
 
 
+def test_search_index_holds_each_thing_once_and_not_the_lists_that_repeat_it(appendix_site: Path,
+                                                                            split_site: Path) -> None:
+    # The reader's browser loads and indexes the whole index before the first result shows (generator/searchindex.py).
+    for site in (appendix_site, split_site):
+        docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        sections = {d["location"].split("#")[1] for d in docs if "#_" in d["location"]}
+        assert sections <= {"_summary", "_key-points"}, "a section listing what has results of its own"
+        titles = [d["title"] for d in docs]
+        for briefing in ("Talks stall over the pipeline", "Talks resume quietly"):
+            assert titles.count(briefing) == 1, f"{briefing!r}: one result, its page"
+        claims = [d for d in docs if d["location"].split("#")[-1] in CLAIMS]
+        assert len(claims) == len(CLAIMS) and not any(d["text"] for d in claims), "a claim: its statement, once"
+        event = next(d for d in docs if d["location"].endswith("#kalimantan-summit"))
+        assert "Reported in" not in event["text"]
+
+
 def test_searching_an_event_title_opens_its_anchor(served: Served, pg: Any) -> None:
     pg.goto(served.url(""))
     items = search(pg, "Kalimantan pipeline summit")
