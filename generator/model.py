@@ -1,6 +1,6 @@
 """The typed model of the format. Field names are the YAML keys; every object keeps where it was read:
 `file`, `path` (its document path, e.g. `claims[2]`), `loc`, and `locs` (relative key -> location of each
-value, e.g. `by`, `about[1]`)."""
+value, e.g. `by`, `about[1]`), and whether it is `broken`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ class Located:
     path: str = ""
     loc: Location = field(default_factory=lambda: Location(""))
     locs: dict[str, Location] = field(default_factory=dict, repr=False)
+    # A value in it failed (reported): built from what was read, blanks for the rest; the linker skips it. Not a
+    # field: it is no part of the record (the JSON export leaves it out).
+    broken = False
 
     def loc_of(self, key: str) -> Location:
         """Where the value at `key` (`by`, `about[1]`) was read; the object itself if unknown."""

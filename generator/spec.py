@@ -36,9 +36,6 @@ class Ctx:
     rel: str
     errors: list[BriefingError] = field(default_factory=list)
     markdown: list[tuple[str, Location, str, yaml.Node]] = field(default_factory=list)
-    # Records that failed, as (class, values read, extras): their ids still count as defined, so one
-    # mistake does not cascade into "unknown id" errors everywhere it is referenced.
-    broken: list[tuple[Callable[..., Any], dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     placeholders: list[tuple[str, Location]] = field(default_factory=list)  # values with a TODO: path, where
     nodes: int = 0
 
@@ -66,6 +63,10 @@ class Type:
 
     def schema(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def blank(self) -> Any:
+        """What stands in for a required value that failed, in the (broken) record built all the same."""
+        return ""
 
     def _check_node(self, node: yaml.Node, ctx: Ctx, path: str) -> bool:
         ctx.nodes += 1
@@ -228,6 +229,9 @@ class Date(Str):
         except DateError as e:
             return ctx.error(node, path, str(e))
 
+    def blank(self) -> Any:
+        return parse_edtf("0001")
+
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$",
                 "description": VALID_FORMS}
@@ -361,6 +365,9 @@ class List(Type):
             out.append(value)
         return out
 
+    def blank(self) -> Any:
+        return []
+
     def schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "array", "items": self.item.schema()}
         if self.unique:
@@ -420,6 +427,9 @@ class Map(Type):
                 out[kv] = vv
         return out
 
+    def blank(self) -> Any:
+        return {}
+
     def schema(self) -> dict[str, Any]:
         key = self.key.schema()
         if "pattern" in key:
@@ -472,10 +482,20 @@ class Record(Type):
             if f.required and f.key not in values and not any(k == f.key for k, _, _ in items):
                 ctx.error(node, path, f"missing required key '{f.key}' ({f.doc or f.type.doc or 'required'})")
                 ok = False
-        if not ok:
-            ctx.broken.append((self.cls, values, extra))
-            return MISSING
-        return self.cls(**values, **extra, file=ctx.rel, path=path, loc=loc_of(node, ctx.rel), locs=own)
+        return self.build(values, not ok, **extra, file=ctx.rel, path=path, loc=loc_of(node, ctx.rel), locs=own)
+
+    def build(self, values: dict[str, Any], broken: bool, **extra: Any) -> Any:
+        """The model object. A broken one (a value failed: reported) is built all the same, with a blank for each
+        missing required value: its id still counts, so one mistake is not followed by an "unknown id" error at
+        every reference to it, and the linker skips it."""
+        blanks = {f.key: f.type.blank() for f in self.fields.values()
+                  if f.required and f.key not in values and f.key not in extra}
+        obj = self.cls(**blanks, **values, **extra)
+        obj.broken = broken
+        return obj
+
+    def blank(self, **extra: Any) -> Any:
+        return self.build({}, True, **extra)
 
     def schema(self) -> dict[str, Any]:
         props = {}
