@@ -98,7 +98,7 @@ def load_actors(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None
                                                "entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
         return
     ctx = spec.Ctx(rel)
-    actors = spec.ACTORS_FILE.parse(node, ctx, "", "", {})
+    actors = spec.ACTORS_FILE.parse(node, ctx, "")
     _collect(ctx, loaded)
     if actors is not spec.MISSING:
         loaded.actors.extend(actors.values())
@@ -165,10 +165,11 @@ def _parse_briefing(path: Path, root: Path, loaded: Loaded) -> None:
     elif bid in spec.RESERVED_IDS:
         loaded.errors.append(BriefingError(Location(rel), "", "file name: " + spec.RESERVED_HELP.format(id=bid)))
     ctx = spec.Ctx(rel)
-    briefing = spec.BRIEFING.parse_record(node, ctx, "", id=bid)
+    briefing = spec.BRIEFING.parse(node, ctx, "")
     _collect(ctx, loaded)
     if briefing is spec.MISSING:  # not a mapping (reported)
         briefing = blank
+    briefing.id = bid
     if not briefing.draft:  # a draft may keep the skeleton's TODOs; a published briefing may not
         loaded.errors.extend(placeholder_errors(ctx.placeholders, {e.loc for e in ctx.errors}))
     _add_briefing(briefing, loaded)

@@ -1,6 +1,6 @@
 """The typed model of the format. Field names are the YAML keys; every object keeps where it was read:
-`file`, `path` (its document path, e.g. `claims[2]`), `loc`, and `locs` (relative key -> location of each
-value, e.g. `by`, `about[1]`), and whether it is `broken`."""
+`file`, `path` (its document path, e.g. `claims[2]`), `loc`, `locs` (its file's document path -> location table,
+for `loc_of`), and whether it is `broken`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Located:
 
     def loc_of(self, key: str) -> Location:
         """Where the value at `key` (`by`, `about[1]`) was read; the object itself if unknown."""
-        return self.locs.get(key, self.loc)
+        return self.locs.get(self.path_of(key), self.loc)
 
     def path_of(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -38,7 +38,7 @@ class Located:
 
 @dataclass(eq=False, kw_only=True)
 class Actor(Located):
-    id: str
+    id: str = ""  # set from its key in the registry
     name: str
     kind: str
     title: str | None = None
@@ -126,7 +126,7 @@ class Relation(Located):
 
 @dataclass(eq=False, kw_only=True)
 class Briefing(Located):
-    id: str
+    id: str = ""  # set from its file name
     title: str
     source: Source
     summary: str

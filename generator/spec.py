@@ -36,6 +36,8 @@ class Ctx:
     rel: str
     errors: list[BriefingError] = field(default_factory=list)
     markdown: list[tuple[str, Location, str, yaml.Node]] = field(default_factory=list)
+    # Document path (`claims[2].about[1]`) -> where its value stands; for a map entry, where its key stands.
+    locs: dict[str, Location] = field(default_factory=dict)
     placeholders: list[tuple[str, Location]] = field(default_factory=list)  # values with a TODO: path, where
     nodes: int = 0
 
@@ -58,7 +60,20 @@ def _describe(node: yaml.Node) -> str:
 class Type:
     doc = ""
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
+    def parse(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        """The value of `node`, or MISSING (reported). Every node passes here: it is counted (an alias bomb stops
+        at MAX_NODES), its tag checked, and where it stands noted (the map key, parsed first, keeps its place)."""
+        ctx.nodes += 1
+        if ctx.nodes > MAX_NODES:
+            if ctx.nodes == MAX_NODES + 1:
+                ctx.error(node, path, f"more than {MAX_NODES:,} values in one file (an alias bomb?); refused")
+            return MISSING
+        if node.tag not in CORE_TAGS:
+            return ctx.error(node, path, tag_error(node) or f"the tag {node.tag} is not supported")
+        ctx.locs.setdefault(path, loc_of(node, ctx.rel))
+        return self.read(node, ctx, path)
+
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         raise NotImplementedError
 
     def schema(self) -> dict[str, Any]:
@@ -67,17 +82,6 @@ class Type:
     def blank(self) -> Any:
         """What stands in for a required value that failed, in the (broken) record built all the same."""
         return ""
-
-    def _check_node(self, node: yaml.Node, ctx: Ctx, path: str) -> bool:
-        ctx.nodes += 1
-        if ctx.nodes > MAX_NODES:
-            if ctx.nodes == MAX_NODES + 1:
-                ctx.error(node, path, f"more than {MAX_NODES:,} values in one file (an alias bomb?); refused")
-            return False
-        if node.tag not in CORE_TAGS:
-            ctx.error(node, path, tag_error(node) or f"the tag {node.tag} is not supported")
-            return False
-        return True
 
 
 class Str(Type):
@@ -88,9 +92,17 @@ class Str(Type):
     def __init__(self, doc: str = "", markdown: bool = False) -> None:
         self.doc, self.markdown = doc, markdown
 
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+        value = self.scalar(node, ctx, path)
+        if value is not MISSING:
+            if has_placeholder(value):
+                ctx.placeholders.append((path, loc_of(node, ctx.rel)))
+            value = self.convert(value, node, ctx, path)
+        if value is not MISSING and self.markdown:
+            ctx.markdown.append((path, loc_of(node, ctx.rel), value, node))
+        return value
+
     def scalar(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        if not self._check_node(node, ctx, path):
-            return MISSING
         if not isinstance(node, yaml.ScalarNode):
             hint = ""
             if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and node.flow_style is not True:
@@ -101,17 +113,6 @@ class Str(Type):
         if node.tag == NULL_TAG or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
         return _refuse_controls(node, ctx, path) or node.value
-
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
-        locs[key] = loc_of(node, ctx.rel)
-        value = self.scalar(node, ctx, path)
-        if value is not MISSING:
-            if has_placeholder(value):
-                ctx.placeholders.append((path, locs[key]))
-            value = self.convert(value, node, ctx, path)
-        if value is not MISSING and self.markdown:
-            ctx.markdown.append((path, locs[key], value, node))
-        return value
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         return value
@@ -140,10 +141,7 @@ class Coordinates(Type):
 
     doc = "[latitude, longitude] in decimal degrees, e.g. [35.21, 48.65]"
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
-        locs[key] = loc_of(node, ctx.rel)
-        if not self._check_node(node, ctx, path):
-            return MISSING
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if not (isinstance(node, yaml.SequenceNode) and len(node.value) == 2
                 and all(isinstance(n, yaml.ScalarNode) for n in node.value)):
             return ctx.error(node, path, f"must be [latitude, longitude], e.g. [35.21, 48.65], not {_describe(node)}")
@@ -338,10 +336,7 @@ class List(Type):
         # numbered: Record items get `n` (1-based position), for default ids that do not shift on errors.
         self.item, self.doc, self.unique, self.length, self.numbered = item, doc, unique, length, numbered
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
-        locs[key] = loc_of(node, ctx.rel)
-        if not self._check_node(node, ctx, path):
-            return MISSING
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if node.tag == NULL_TAG and self.length is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
@@ -351,13 +346,11 @@ class List(Type):
             return ctx.error(node, path, f"must list exactly {self.length} items, not {len(node.value)}")
         out, seen = [], set()
         for i, child in enumerate(node.value):
-            if self.numbered and isinstance(self.item, Record):
-                locs[f"{key}[{i}]"] = loc_of(child, ctx.rel)
-                value = self.item.parse_record(child, ctx, f"{path}[{i}]", n=i + 1)
-            else:
-                value = self.item.parse(child, ctx, f"{path}[{i}]", f"{key}[{i}]", locs)
+            value = self.item.parse(child, ctx, f"{path}[{i}]")
             if value is MISSING:
                 continue
+            if self.numbered:
+                value.n = i + 1
             if self.unique and value in seen:
                 ctx.error(child, f"{path}[{i}]", f"'{value}' is listed twice; remove one")
                 continue
@@ -403,13 +396,10 @@ class Map(Type):
     """A mapping from ids to values (the briefing's actors -> role, the registry's id -> actor, links)."""
 
     def __init__(self, key: Type, value: Type, doc: str = "", key_field: str = "") -> None:
-        # key_field: the value is a Record that takes its key as this field (the registry's actor ids).
+        # key_field: the value is a record that takes its key as this field (the registry's actor ids).
         self.key, self.value, self.doc, self.key_field = key, value, doc, key_field
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
-        locs[key] = loc_of(node, ctx.rel)
-        if not self._check_node(node, ctx, path):
-            return MISSING
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if node.tag == NULL_TAG:
             return {}
         items = _mapping_items(node, ctx, path)
@@ -418,12 +408,10 @@ class Map(Type):
         out = {}
         for k, knode, vnode in items:
             sub = f"{path}.{k}" if path else k
-            kv = self.key.parse(knode, ctx, sub, f"{key}.{k}" if key else k, locs)
-            if self.key_field and isinstance(self.value, Record):
-                vv = self.value.parse_record(vnode, ctx, sub, **{self.key_field: kv}) if kv is not MISSING else MISSING
-            else:
-                vv = self.value.parse(vnode, ctx, sub, f"{key}.{k}:value" if key else f"{k}:value", locs)
+            kv, vv = self.key.parse(knode, ctx, sub), self.value.parse(vnode, ctx, sub)
             if kv is not MISSING and vv is not MISSING:
+                if self.key_field:
+                    setattr(vv, self.key_field, kv)
                 out[kv] = vv
         return out
 
@@ -452,17 +440,10 @@ class Record(Type):
     def __init__(self, cls: Callable[..., Any], fields: list[Field], doc: str = "") -> None:
         self.cls, self.fields, self.doc = cls, {f.key: f for f in fields}, doc
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
-        locs[key] = loc_of(node, ctx.rel)
-        return self.parse_record(node, ctx, path)
-
-    def parse_record(self, node: yaml.Node, ctx: Ctx, path: str, **extra: Any) -> Any:
-        if not self._check_node(node, ctx, path):
-            return MISSING
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         items = _mapping_items(node, ctx, path)
         if items is None:
             return MISSING
-        own: dict[str, Location] = {}
         values: dict[str, Any] = {}
         ok = True
         for k, knode, vnode in items:
@@ -473,7 +454,7 @@ class Record(Type):
                           f"allowed here: {', '.join(self.fields)}")
                 ok = False
                 continue
-            v = f.type.parse(vnode, ctx, sub, k, own)
+            v = f.type.parse(vnode, ctx, sub)
             if v is MISSING:
                 ok = ok and not f.required
                 continue
@@ -482,7 +463,7 @@ class Record(Type):
             if f.required and f.key not in values and not any(k == f.key for k, _, _ in items):
                 ctx.error(node, path, f"missing required key '{f.key}' ({f.doc or f.type.doc or 'required'})")
                 ok = False
-        return self.build(values, not ok, **extra, file=ctx.rel, path=path, loc=loc_of(node, ctx.rel), locs=own)
+        return self.build(values, not ok, file=ctx.rel, path=path, loc=loc_of(node, ctx.rel), locs=ctx.locs)
 
     def build(self, values: dict[str, Any], broken: bool, **extra: Any) -> Any:
         """The model object. A broken one (a value failed: reported) is built all the same, with a blank for each
@@ -516,13 +497,12 @@ class Record(Type):
 class EventItem(Type):
     """An event defined here (`id`), or a report of one defined elsewhere (`ref`)."""
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str, key: str, locs: dict[str, Location]) -> Any:
-        locs[key] = loc_of(node, ctx.rel)
+    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if isinstance(node, yaml.MappingNode) and any(
             isinstance(k, yaml.ScalarNode) and k.value == "ref" for k, _ in node.value
         ):
-            return EVENT_REF.parse_record(node, ctx, path)
-        return EVENT.parse_record(node, ctx, path)
+            return EVENT_REF.read(node, ctx, path)
+        return EVENT.read(node, ctx, path)
 
     def schema(self) -> dict[str, Any]:
         return {"oneOf": [EVENT.schema(), EVENT_REF.schema()]}

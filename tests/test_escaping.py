@@ -138,7 +138,7 @@ def _accepted_url(value: str, web: bool) -> str | None:
     ctx = spec.Ctx("x.yml")
     node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
     node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
-    out = spec.Url(web=web).parse(node, ctx, "url", "url", {})
+    out = spec.Url(web=web).parse(node, ctx, "url")
     return None if out is spec.MISSING else out
 
 
@@ -175,7 +175,7 @@ def test_urls_without_a_web_scheme_are_refused(value: str, expect: str) -> None:
         ctx = spec.Ctx("x.yml")
         node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
         node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
-        assert spec.Url(web=web).parse(node, ctx, "url", "url", {}) is spec.MISSING
+        assert spec.Url(web=web).parse(node, ctx, "url") is spec.MISSING
         assert expect in ctx.errors[0].message, ctx.errors[0]
 
 
