@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, spec
+from . import fields, model, spec
 from .errors import BriefingError, Location
 from .placeholders import placeholder_errors
 from .reader import read_yaml
@@ -38,7 +38,7 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _collect(ctx: spec.Ctx, loaded: Loaded) -> None:
+def _collect(ctx: fields.Ctx, loaded: Loaded) -> None:
     loaded.errors.extend(ctx.errors)
     for path, loc, text, node in ctx.markdown:
         style = getattr(node, "style", None)
@@ -97,10 +97,10 @@ def load_actors(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None
             loaded.errors.append(BriefingError(Location(rel, 1, 1), "", "the actor registry is empty; add one "
                                                "entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
         return
-    ctx = spec.Ctx(rel)
+    ctx = fields.Ctx(rel)
     actors = spec.ACTORS_FILE.parse(node, ctx, "")
     _collect(ctx, loaded)
-    if actors is not spec.MISSING:
+    if actors is not fields.MISSING:
         loaded.actors.extend(actors.values())
 
 
@@ -164,10 +164,10 @@ def _parse_briefing(path: Path, root: Path, loaded: Loaded) -> None:
                                            f"{spec.ID_HELP}"))
     elif bid in spec.RESERVED_IDS:
         loaded.errors.append(BriefingError(Location(rel), "", "file name: " + spec.RESERVED_HELP.format(id=bid)))
-    ctx = spec.Ctx(rel)
+    ctx = fields.Ctx(rel)
     briefing = spec.BRIEFING.parse(node, ctx, "")
     _collect(ctx, loaded)
-    if briefing is spec.MISSING:  # not a mapping (reported)
+    if briefing is fields.MISSING:  # not a mapping (reported)
         briefing = blank
     briefing.id = bid
     if not briefing.draft:  # a draft may keep the skeleton's TODOs; a published briefing may not

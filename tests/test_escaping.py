@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import spec
+from generator import fields
 from generator.markup import escape_md, escape_url, inline_start, neutralise_md
 
 REPO = Path(__file__).resolve().parents[1]
@@ -135,11 +135,11 @@ def test_plain_text_makes_no_element_at_all(text: str) -> None:
 
 
 def _accepted_url(value: str, web: bool) -> str | None:
-    ctx = spec.Ctx("x.yml")
+    ctx = fields.Ctx("x.yml")
     node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
     node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
-    out = spec.Url(web=web).parse(node, ctx, "url")
-    return None if out is spec.MISSING else out
+    out = fields.Url(web=web).parse(node, ctx, "url")
+    return None if out is fields.MISSING else out
 
 
 url_input = st.lists(st.sampled_from(["javascript", "http", "https", ":", "//", "&#58;", "&colon;", "&", "#", ";",
@@ -172,10 +172,10 @@ def test_an_accepted_url_links_only_to_the_web(value: str) -> None:
 ])
 def test_urls_without_a_web_scheme_are_refused(value: str, expect: str) -> None:
     for web in (True, False):
-        ctx = spec.Ctx("x.yml")
+        ctx = fields.Ctx("x.yml")
         node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
         node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
-        assert spec.Url(web=web).parse(node, ctx, "url") is spec.MISSING
+        assert fields.Url(web=web).parse(node, ctx, "url") is fields.MISSING
         assert expect in ctx.errors[0].message, ctx.errors[0]
 
 
