@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .dates import VALID_FORMS, DateError, parse_edtf
+from .dates import DATE_PATTERN, VALID_FORMS, DateError, parse_edtf
 from .errors import BriefingError, Location, suggest
 from .placeholders import has_placeholder
 from .reader import CORE_TAGS, NULL_TAG, loc_of, tag_error
@@ -199,8 +199,7 @@ class Date(Str):
         return parse_edtf("0001")
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$",
-                "description": VALID_FORMS}
+        return {"type": "string", "pattern": DATE_PATTERN, "description": VALID_FORMS}
 
 
 class Enum(Str):
@@ -257,15 +256,21 @@ class Lang(Str):
         return {"type": "string", "pattern": LANG_PATTERN, "description": "BCP 47 language tag, e.g. en, pt-BR"}
 
 
+# What Url checks, as the schema's patterns too (JSON Schema has no flags: the case is spelled out).
+URL_BAD = r"\s\"<>\\`"  # in no URL or identifier: percent-encode it
+WEB_PATTERN = rf"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#{URL_BAD}][^{URL_BAD}]*$"
+# An identifier has no colon and no `&` (no scheme, no character reference such as `javascript&#58;`), and is
+# not a web address without its scheme.
+IDENTIFIER_PATTERN = rf"^[^{URL_BAD}:&]+$"
+ADDRESS_PATTERN = r"^([Ww][Ww][Ww]\.|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}([/:?#]|$))"
+
+
 class Url(Str):
     """A URL (http or https) or, unless `web` is set, a bare identifier such as a Wikidata Q-id."""
 
     expect = "an http(s) URL or an identifier"
-    _WEB = re.compile(r"^https?://[^/?#\s]", re.IGNORECASE)
-    _BAD = re.compile(r"[\s\"<>\\`]")
-    # An identifier has no colon and no `&` (no scheme, no character reference such as `javascript&#58;`).
-    _NOT_IDENTIFIER = re.compile(r"[:&]")
-    _ADDRESS = re.compile(r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/:?#]|$))", re.IGNORECASE)
+    _BAD, _WEB = re.compile(f"[{URL_BAD}]"), re.compile(WEB_PATTERN)
+    _IDENTIFIER, _ADDRESS = re.compile(IDENTIFIER_PATTERN), re.compile(ADDRESS_PATTERN)
 
     def __init__(self, doc: str = "", web: bool = False) -> None:
         super().__init__(doc)
@@ -283,19 +288,16 @@ class Url(Str):
         if self._ADDRESS.match(value):
             return ctx.error(node, path, f"'{value[:60]}' is a web address without its scheme: add https:// "
                              "in front")
-        if self.web or self._NOT_IDENTIFIER.search(value):
+        if self.web or not self._IDENTIFIER.match(value):
             return ctx.error(node, path, f"'{value[:40]}' is not allowed: write {self.expect} (https://...)"
                              + ("" if self.web else "; an identifier such as Q7747 has no ':' or '&'"))
         return value
 
     def schema(self) -> dict[str, Any]:
-        web = r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\"<>\\`][^\s\"<>\\`]*$"
         if self.web:
-            return {"type": "string", "pattern": web}
-        return {"type": "string", "minLength": 1,
-                "anyOf": [{"pattern": web}, {"pattern": r"^[^\s\"<>\\`:&]+$",
-                                              "not": {"pattern": r"^(www\.|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*"
-                                                                 r"\.[A-Za-z]{2,}([/:?#]|$))"}}]}
+            return {"type": "string", "pattern": WEB_PATTERN}
+        return {"type": "string", "minLength": 1, "anyOf": [
+            {"pattern": WEB_PATTERN}, {"pattern": IDENTIFIER_PATTERN, "not": {"pattern": ADDRESS_PATTERN}}]}
 
 
 class List(Type):

@@ -9,6 +9,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jsonschema
 import markdown
 import pytest
 import yaml
@@ -160,6 +161,18 @@ def test_an_accepted_url_links_only_to_the_web(value: str) -> None:
             assert not audit(f"[original]({escape_url(url)})"), (value, escape_url(url))
         else:  # an identifier is shown as text, never as a link target: it has no scheme to be read
             assert ":" not in url and "&" not in url, url
+
+
+@FUZZ
+@given(url_input.filter(bool))
+@example("WWW.x")  # the schema once took it for an identifier; the checker, for an address without its scheme
+def test_the_url_schema_admits_what_the_checker_accepts(value: str) -> None:
+    node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
+    node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
+    for web in (True, False):
+        url = fields.Url(web=web)
+        accepted = url.convert(value, node, fields.Ctx("x.yml"), "url") is not fields.MISSING
+        assert jsonschema.Draft202012Validator(url.schema()).is_valid(value) == accepted, (value, web)
 
 
 @pytest.mark.parametrize(("value", "expect"), [
