@@ -26,15 +26,14 @@ class Ctx:
 
     rel: str
     errors: list[BriefingError] = field(default_factory=list)
-    markdown: list[tuple[str, Location, str, yaml.Node]] = field(default_factory=list)
+    markdown: list[tuple[str, Location, str]] = field(default_factory=list)  # path, where the text starts, text
     # Document path (`claims[2].about[1]`) -> where its value stands; for a map entry, where its key stands.
     locs: dict[str, Location] = field(default_factory=dict)
     placeholders: list[tuple[str, Location]] = field(default_factory=list)  # values with a TODO: path, where
     nodes: int = 0
 
-    def error(self, node: yaml.Node | None, path: str, message: str, loc: Location | None = None) -> Any:
-        self.errors.append(BriefingError(loc or (loc_of(node, self.rel) if node else Location(self.rel)),
-                                         path, message))
+    def error(self, node: yaml.Node, path: str, message: str) -> Any:
+        self.errors.append(BriefingError(loc_of(node, self.rel), path, message))
         return MISSING
 
 
@@ -90,7 +89,7 @@ class Str(Type):
                 ctx.placeholders.append((path, loc_of(node, ctx.rel)))
             value = self.convert(value, node, ctx, path)
         if value is not MISSING and self.markdown:
-            ctx.markdown.append((path, loc_of(node, ctx.rel), value, node))
+            ctx.markdown.append((path, _text_start(node, ctx.rel), value))
         return value
 
     def scalar(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
@@ -113,6 +112,15 @@ class Str(Type):
         if self.markdown:
             s["description"] = "Markdown; [[id]] or [[id|label]] links to a briefing, actor, event or claim."
         return s
+
+
+def _text_start(node: yaml.Node, rel: str) -> Location:
+    """Where a text's first character stands, for its links' errors: exact in a one-line scalar (past the quote);
+    in a block, the line only (col 0: the column inside a block is not exact)."""
+    loc, style = loc_of(node, rel), getattr(node, "style", None)
+    if node.start_mark.line == node.end_mark.line and style in ("", None, "'", '"'):
+        return Location(rel, loc.line, loc.col + (style in ("'", '"')))
+    return Location(rel, loc.line, 0)
 
 
 def _link_as_list_hint(node: yaml.Node, path: str) -> str:

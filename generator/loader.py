@@ -40,14 +40,7 @@ def _rel(path: Path, root: Path) -> str:
 
 def _collect(ctx: fields.Ctx, loaded: Loaded) -> None:
     loaded.errors.extend(ctx.errors)
-    for path, loc, text, node in ctx.markdown:
-        style = getattr(node, "style", None)
-        if node.start_mark.line == node.end_mark.line and style in ("", None, "'", '"'):
-            # One-line scalar: `[[id]]` errors can point at the link itself (quoted: past the quote).
-            loc = Location(loc.file, loc.line, loc.col + (1 if style in ("'", '"') else 0))
-        else:
-            loc = Location(loc.file, loc.line, 0)  # col 0: the column inside a block is not exact
-        loaded.markdown.append((path, loc, text))
+    loaded.markdown.extend(ctx.markdown)
 
 
 # Parsed files by path: (sha-256 of the bytes, what parsing them added to a fresh Loaded). Under `mkdocs serve`
