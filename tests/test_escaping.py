@@ -163,8 +163,9 @@ def test_an_accepted_url_links_only_to_the_web(value: str) -> None:
             assert ":" not in url and "&" not in url, url
 
 
+# Python's `$` (jsonschema's) also matches before a final newline, JSON Schema's (ECMA-262) does not: left out.
 @FUZZ
-@given(url_input.filter(bool))
+@given(url_input.filter(lambda v: v and not v.endswith("\n")))
 @example("WWW.x")  # the schema once took it for an identifier; the checker, for an address without its scheme
 def test_the_url_schema_admits_what_the_checker_accepts(value: str) -> None:
     node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
