@@ -83,16 +83,6 @@ class Str(Type):
         self.doc, self.markdown = doc, markdown
 
     def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
-        value = self.scalar(node, ctx, path)
-        if value is not MISSING:
-            if has_placeholder(value):
-                ctx.placeholders.append((path, loc_of(node, ctx.rel)))
-            value = self.convert(value, node, ctx, path)
-        if value is not MISSING and self.markdown:
-            ctx.markdown.append((path, _text_start(node, ctx.rel), value))
-        return value
-
-    def scalar(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             hint = ""
             if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and node.flow_style is not True:
@@ -102,7 +92,14 @@ class Str(Type):
             return ctx.error(node, path, f"must be {self.expect}, not {_describe(node)}{hint}")
         if node.tag == NULL_TAG or not node.value.strip():
             return ctx.error(node, path, f"is empty; write {self.expect} or remove the key")
-        return _refuse_controls(node, ctx, path) or node.value
+        if _refuse_controls(node, ctx, path):
+            return MISSING
+        if has_placeholder(node.value):
+            ctx.placeholders.append((path, loc_of(node, ctx.rel)))
+        value = self.convert(node.value, node, ctx, path)
+        if value is not MISSING and self.markdown:
+            ctx.markdown.append((path, _text_start(node, ctx.rel), value))
+        return value
 
     def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
         return value
@@ -114,12 +111,12 @@ class Str(Type):
         return s
 
 
-def _text_start(node: yaml.Node, rel: str) -> Location:
+def _text_start(node: yaml.ScalarNode, rel: str) -> Location:
     """Where a text's first character stands, for its links' errors: exact in a one-line scalar (past the quote);
     in a block, the line only (col 0: the column inside a block is not exact)."""
-    loc, style = loc_of(node, rel), getattr(node, "style", None)
-    if node.start_mark.line == node.end_mark.line and style in ("", None, "'", '"'):
-        return Location(rel, loc.line, loc.col + (style in ("'", '"')))
+    loc = loc_of(node, rel)
+    if node.start_mark.line == node.end_mark.line and node.style in ("", None, "'", '"'):
+        return Location(rel, loc.line, loc.col + (node.style in ("'", '"')))
     return Location(rel, loc.line, 0)
 
 

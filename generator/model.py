@@ -24,9 +24,7 @@ class Located:
     path: str = ""
     loc: Location = field(default_factory=lambda: Location(""))
     locs: dict[str, Location] = field(default_factory=dict, repr=False)
-    # A value in it failed (reported): built from what was read, blanks for the rest; the linker skips it. Not a
-    # field: it is no part of the record (the JSON export leaves it out).
-    broken = False
+    broken = False  # a value failed (reported): built all the same, skipped by the linker; not a field, not exported
 
     def loc_of(self, key: str) -> Location:
         """Where the value at `key` (`by`, `about[1]`) was read; the object itself if unknown."""
