@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import BriefingError, BriefingsError, Location, suggest
 from .language import translation_hint
 from .links import parse_links
-from .loader import PLACEHOLDER_SOURCE, Loaded, ParseCache, load_files
+from .loader import Loaded, ParseCache, load_files
 from .model import PLACE_KINDS, Actor, Briefing, Claim, Event, EventRef, Located, Relation
 from .quotes import NormalisedText, normalise
 
@@ -98,7 +98,7 @@ class _Checker:
 
     def ref(self, obj: Located, key: str, id: str, want: str) -> bool:
         got = self.kind.get(id)
-        if got == want or got == "*":  # "*": an id guessed from a file that did not parse
+        if got == want:
             return True
         if got:
             self.error(obj, key, f"'{id}' is {_a(got)}, not {_a(want)}{suggest(id, self.ids_of[want])}")
@@ -135,7 +135,8 @@ def _a(kind: str) -> str:
 
 
 def _register(loaded: Loaded) -> tuple[dict[str, str], dict[str, Located], list[BriefingError]]:
-    """Every id in the one shared namespace; a second definition is an error naming the first."""
+    """Every id in the one shared namespace, broken records' too; a second definition is an error naming the
+    first."""
     kind: dict[str, str] = {}
     where: dict[str, Located] = {}
     errors: list[BriefingError] = []
@@ -154,7 +155,7 @@ def _register(loaded: Loaded) -> tuple[dict[str, str], dict[str, Located], list[
     for b in loaded.briefings:
         add(b.id, "briefing", b, "")
         for e in b.events:
-            if isinstance(e, Event):
+            if isinstance(e, Event) and e.id:  # a broken event's id may be missing
                 add(e.id, "event", e, "id")
         for c in b.claims:
             add(c.id, "claim", c, "id")
@@ -234,14 +235,14 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
     ids_of: dict[str, list[str]] = defaultdict(list)
     for id, k in kind.items():
         ids_of[k].append(id)
-    # Ids of records that failed to load resolve for checking, so one mistake is reported once.
-    chk = _Checker({**loaded.broken, **kind}, ids_of, drafts or {})
+    chk = _Checker(kind, ids_of, drafts or {})
 
-    actors = {a.id: a for a in loaded.actors if kind.get(a.id) == "actor"}
-    events = {e.id: e for b in loaded.briefings for e in b.events if isinstance(e, Event)}
+    # Broken records (their errors are reported) are registered but not checked: what they hold may be blanks.
+    actors = {a.id: a for a in loaded.actors if kind.get(a.id) == "actor" and not a.broken}
+    events = {e.id: e for b in loaded.briefings for e in b.events if isinstance(e, Event) and e.id}
     claims = {c.id: c for b in loaded.briefings for c in b.claims}
 
-    for a in loaded.actors:
+    for a in actors.values():
         if a.coordinates is not None and a.kind != "place":
             chk.error(a, "coordinates", f"'{a.id}' is of kind {a.kind}; coordinates are for actors of kind place")
         if a.affiliation is not None:
@@ -252,7 +253,7 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
 
     for b in loaded.briefings:
         src = b.source
-        source_known = src is not PLACEHOLDER_SOURCE  # a source that failed to load is reported already
+        source_known = not src.broken
         if source_known and (chk.ref(src, "publication", src.publication, "actor") and src.publication in actors
                 and actors[src.publication].kind != "media"):
             chk.error(src, "publication", f"'{src.publication}' is of kind {actors[src.publication].kind}; "
@@ -261,6 +262,8 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
             chk.ref(b, f"actors.{aid}", aid, "actor")
         reported: set[str] = set()
         for e in b.events:
+            if e.broken:
+                continue
             if isinstance(e, Event):
                 chk.refs(e, "actors", e.actors, "actor")
                 _check_place(e, kind, actors, chk)
@@ -272,6 +275,8 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
                 reported.add(e.ref)
         text = normalised_text(b.source_text) if b.source_text is not None else None
         for c in b.claims:
+            if c.broken:
+                continue
             chk.ref(c, "by", c.by, "actor")
             _check_via(b, c, chk)
             if c.translation is not None and c.quote is None:
@@ -292,6 +297,8 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
             if source_known:
                 _check_quote(b, c, text, chk)
         for r in b.relations:
+            if r.broken:
+                continue
             chk.refs(r, "between", r.between, "actor")
             chk.refs(r, "claims", r.claims, "claim")
 
@@ -440,7 +447,7 @@ def _link_published(loaded: Loaded) -> tuple[Corpus, list[BriefingError]]:
         defined.update({c.id: b.id for c in b.claims})
     published = Loaded(loaded.root, actors=loaded.actors, briefings=[b for b in loaded.briefings if not b.draft],
                        markdown=[m for m in loaded.markdown if m[1].file not in files],
-                       errors=[e for e in loaded.errors if e.loc.file not in files], broken=loaded.broken)
+                       errors=[e for e in loaded.errors if e.loc.file not in files])
     corpus, errors = link_corpus(published, defined)
     corpus.drafts_left_out = sorted(b.id for b in drafts)
     return corpus, published.errors + errors

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)")
+_POINT_PATTERN = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)"  # [0-9]: \d is wider in Python than in JS
+_POINT = re.compile(_POINT_PATTERN)
+# The accepted forms as one pattern, the schema's (whether the day exists, and an interval's order, are checked
+# by parse_edtf alone).
+DATE_PATTERN = rf"^{_POINT_PATTERN}(?:/{_POINT_PATTERN})?$"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 

@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, spec
-from .dates import parse_edtf
+from . import fields, model, spec
 from .errors import BriefingError, Location
 from .placeholders import placeholder_errors
 from .reader import read_yaml
@@ -29,7 +28,6 @@ class Loaded:
     # Every Markdown field: (document path, location of its first character, text).
     markdown: list[tuple[str, Location, str]] = field(default_factory=list)
     errors: list[BriefingError] = field(default_factory=list)
-    broken: dict[str, str] = field(default_factory=dict)  # id -> kind, of records that failed to load
     seeds: str = "seeds"  # the folder source texts are read from (the plugin's `seeds` option)
 
 
@@ -40,24 +38,9 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-_KIND = {model.Actor: "actor", model.Event: "event", model.Claim: "claim"}
-
-
-def _collect(ctx: spec.Ctx, loaded: Loaded, bid: str = "") -> None:
+def _collect(ctx: fields.Ctx, loaded: Loaded) -> None:
     loaded.errors.extend(ctx.errors)
-    for cls, values, extra in ctx.broken:  # a broken briefing's own children: see _partial_briefing
-        kind = _KIND.get(cls)  # type: ignore[call-overload]
-        id = extra.get("id") or values.get("id") or (f"{bid}-{extra['n']}" if "n" in extra else None)
-        if kind and id:
-            loaded.broken.setdefault(id, kind)
-    for path, loc, text, node in ctx.markdown:
-        style = getattr(node, "style", None)
-        if node.start_mark.line == node.end_mark.line and style in ("", None, "'", '"'):
-            # One-line scalar: `[[id]]` errors can point at the link itself (quoted: past the quote).
-            loc = Location(loc.file, loc.line, loc.col + (1 if style in ("'", '"') else 0))
-        else:
-            loc = Location(loc.file, loc.line, 0)  # col 0: the column inside a block is not exact
-        loaded.markdown.append((path, loc, text))
+    loaded.markdown.extend(ctx.markdown)
 
 
 # Parsed files by path: (sha-256 of the bytes, what parsing them added to a fresh Loaded). Under `mkdocs serve`
@@ -85,8 +68,6 @@ def _parse_cached(path: Path, root: Path, loaded: Loaded, cache: ParseCache | No
     loaded.briefings.extend(part.briefings)
     loaded.markdown.extend(part.markdown)
     loaded.errors.extend(part.errors)
-    for id, kind in part.broken.items():
-        loaded.broken.setdefault(id, kind)
 
 
 def load_actors(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None = None) -> None:
@@ -109,28 +90,37 @@ def load_actors(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None
             loaded.errors.append(BriefingError(Location(rel, 1, 1), "", "the actor registry is empty; add one "
                                                "entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
         return
-    ctx = spec.Ctx(rel)
-    actors = spec.ACTORS_FILE.parse(node, ctx, "", "", {})
+    ctx = fields.Ctx(rel)
+    actors = spec.ACTORS_FILE.parse(node, ctx, "")
     _collect(ctx, loaded)
-    if actors is not spec.MISSING:
+    if actors is not fields.MISSING:
         loaded.actors.extend(actors.values())
 
 
-_ID_LINE = re.compile(r"^[ \t-]*(?:id|ref):[ \t]*['\"]?([a-z0-9][a-z0-9-]{0,63})['\"]?[ \t]*$", re.MULTILINE)
+# In a file that does not parse: top-level keys, `id:` lines, and a claim's `text:` (its default id).
+_GUESS = re.compile(r"^(?:(\w+):|[ \t-]*id:[ \t]*['\"]?([a-z0-9][a-z0-9-]{0,63})['\"]?[ \t]*$|[ \t-]*text:)",
+                    re.MULTILINE)
 
 
-def _guess_ids(path: Path, loaded: Loaded) -> None:
-    """A file that does not parse still defines ids: guess them from its lines, so its syntax error is not
-    followed by an 'unknown id' error at every reference to it ('*': any kind)."""
-    loaded.broken.setdefault(path.stem, "briefing")
+def _guess_briefing(path: Path, briefing: model.Briefing) -> None:
+    """A file that does not parse still defines ids: guess its events and claims from its lines (ids under
+    `events:` and `claims:`, a default claim id per claim `text:`), so that its syntax error is not followed by
+    an 'unknown id' error at every reference to them."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return
-    for m in _ID_LINE.finditer(text):
-        loaded.broken.setdefault(m[1], "*")
-    for n in range(1, text.count("text:") + 1):  # default claim ids, at most one per `text:` key
-        loaded.broken.setdefault(f"{path.stem}-{n}", "*")
+    section, texts, line, seen = "", 0, 1, 0
+    for m in _GUESS.finditer(text):
+        line, seen = line + text.count("\n", seen, m.start()), m.start()
+        at = {"file": briefing.file, "loc": Location(briefing.file, line, 1)}
+        if m[1]:
+            section = m[1]
+        elif section == "events" and m[2]:
+            briefing.events.append(spec.EVENT.blank(id=m[2], path=f"events[{len(briefing.events)}]", **at))
+        elif section == "claims":
+            i, texts = texts, texts + (not m[2])  # an `id:` line starts the claim whose `text:` comes next
+            briefing.claims.append(spec.CLAIM.blank(id=m[2] or "", n=texts, path=f"claims[{i}]", **at))
 
 
 def load_briefing(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None = None) -> None:
@@ -142,63 +132,49 @@ def load_briefing(path: Path, root: Path, loaded: Loaded, cache: ParseCache | No
 
 
 def _parse_briefing(path: Path, root: Path, loaded: Loaded) -> None:
-    rel = _rel(path, root)
+    rel, bid = _rel(path, root), path.stem
+    # What stands for a file that did not parse: its id (and guessed ones) still count.
+    blank = spec.BRIEFING.blank(id=bid, file=rel, loc=Location(rel, 1, 1))
     why = refuse_to_read(path, root)
     if why:
         loaded.errors.append(BriefingError(Location(rel), "", f"this briefing file {why}"))
-        loaded.broken.setdefault(path.stem, "briefing")
+        _add_briefing(blank, loaded)
         return
     node, errors = read_yaml(path, rel)
     loaded.errors.extend(errors)
     if errors:
-        _guess_ids(path, loaded)
+        _guess_briefing(path, blank)
+        _add_briefing(blank, loaded)
         return
     if node is None:
         # Line 1, column 1 like every other error: editors' problem matchers need a line.
         loaded.errors.append(BriefingError(Location(rel, 1, 1), "", "the file is empty; write a briefing or delete it "
                                            "('briefings new SOURCE_TEXT' writes a skeleton)"))
         return
-    bid = path.stem
     if not spec.ID_RE.match(bid):  # reported, and the file is still read so its own errors show too
         loaded.errors.append(BriefingError(Location(rel, 1, 1), "",
                                            f"file name '{path.name}' does not give a valid briefing id: "
                                            f"{spec.ID_HELP}"))
     elif bid in spec.RESERVED_IDS:
         loaded.errors.append(BriefingError(Location(rel), "", "file name: " + spec.RESERVED_HELP.format(id=bid)))
-    ctx = spec.Ctx(rel)
-    briefing = spec.BRIEFING.parse_record(node, ctx, "", id=bid)
-    _collect(ctx, loaded, bid)
-    if briefing is spec.MISSING:
-        briefing = _partial_briefing(ctx, bid, rel)
-        if briefing is None:
-            loaded.broken.setdefault(bid, "briefing")
-            return
+    ctx = fields.Ctx(rel)
+    briefing = spec.BRIEFING.parse(node, ctx, "")
+    _collect(ctx, loaded)
+    if briefing is fields.MISSING:  # not a mapping (reported)
+        briefing = blank
+    briefing.id = bid
     if not briefing.draft:  # a draft may keep the skeleton's TODOs; a published briefing may not
         loaded.errors.extend(placeholder_errors(ctx.placeholders, {e.loc for e in ctx.errors}))
+    _add_briefing(briefing, loaded)
+
+
+def _add_briefing(briefing: model.Briefing, loaded: Loaded) -> None:
     for claim in briefing.claims:
-        claim.id = claim.id or f"{bid}-{claim.n}"
-        claim.briefing = bid
+        claim.id = claim.id or f"{briefing.id}-{claim.n}"
+        claim.briefing = briefing.id
     for item in (*briefing.events, *briefing.relations):
-        item.briefing = bid
+        item.briefing = briefing.id
     loaded.briefings.append(briefing)
-
-
-# Stands in for a source that did not load, so the rest of a broken briefing is still checked.
-PLACEHOLDER_SOURCE = model.Source(title="", publication="", published=parse_edtf("0001"))
-
-
-def _partial_briefing(ctx: spec.Ctx, bid: str, rel: str) -> model.Briefing | None:
-    """What did load of a briefing with an error in a required field, so that its other references are
-    checked in the same run (all errors at once). It is never rendered: the run has errors."""
-    values = next((v for cls, v, _ in ctx.broken if cls is model.Briefing), None)
-    if values is None:
-        return None
-    return model.Briefing(
-        id=bid, title=values.get("title", ""), source=values.get("source", PLACEHOLDER_SOURCE),
-        summary=values.get("summary", ""), draft=values.get("draft", False),
-        key_points=values.get("key_points", []), tags=values.get("tags", []),
-        actors=values.get("actors", {}), events=values.get("events", []), claims=values.get("claims", []),
-        relations=values.get("relations", []), file=rel, path="", loc=Location(rel, 1, 1))
 
 
 def _read_source_text(b: model.Briefing, root: Path, loaded: Loaded) -> str | None:

@@ -1,6 +1,6 @@
 """The typed model of the format. Field names are the YAML keys; every object keeps where it was read:
-`file`, `path` (its document path, e.g. `claims[2]`), `loc`, and `locs` (relative key -> location of each
-value, e.g. `by`, `about[1]`)."""
+`file`, `path` (its document path, e.g. `claims[2]`), `loc`, `locs` (its file's document path -> location table,
+for `loc_of`), and whether it is `broken`."""
 
 from __future__ import annotations
 
@@ -24,10 +24,11 @@ class Located:
     path: str = ""
     loc: Location = field(default_factory=lambda: Location(""))
     locs: dict[str, Location] = field(default_factory=dict, repr=False)
+    broken = False  # a value failed (reported): built all the same, skipped by the linker; not a field, not exported
 
     def loc_of(self, key: str) -> Location:
         """Where the value at `key` (`by`, `about[1]`) was read; the object itself if unknown."""
-        return self.locs.get(key, self.loc)
+        return self.locs.get(self.path_of(key), self.loc)
 
     def path_of(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -35,7 +36,7 @@ class Located:
 
 @dataclass(eq=False, kw_only=True)
 class Actor(Located):
-    id: str
+    id: str = ""  # set from its key in the registry
     name: str
     kind: str
     title: str | None = None
@@ -123,7 +124,7 @@ class Relation(Located):
 
 @dataclass(eq=False, kw_only=True)
 class Briefing(Located):
-    id: str
+    id: str = ""  # set from its file name
     title: str
     source: Source
     summary: str

@@ -1,5 +1,5 @@
 """Placeholders left from `briefings new`: a `TODO` in any text value. Allowed in drafts, an error elsewhere.
-Parsing (`spec.Str`) notes each one as it reads the value; the loader reports them once it knows the briefing
+Parsing (`fields.Str`) notes each one as it reads the value; the loader reports them once it knows the briefing
 is not a draft."""
 
 from __future__ import annotations

@@ -147,6 +147,26 @@ def test_default_claim_ids_do_not_shift_when_a_claim_is_broken(tmp_path: Path) -
     assert [e.path for e in errs] == ["claims[0].attribution"]  # no cascade: alpha-talks-2 still resolves
 
 
+def test_a_broken_record_still_defines_its_id(tmp_path: Path) -> None:
+    """A claim with an unknown key is reported, and a second use of its id in the same run, not after the first
+    fix."""
+    root = make_project(tmp_path, {ALPHA: ("    reliability: F\n", "    reliability: F\n    colour: red\n"),
+                                   ACTORS: ("vlad:\n", "deal-fell-apart: {name: D, kind: other}\nvlad:\n")})
+    errs = [e for e in errors_of(root) if e.loc.file == ALPHA]
+    assert [e.path for e in errs] == ["claims[0].id", "claims[0].colour"], errs
+    assert "id 'deal-fell-apart' is already used by an actor" in errs[0].message
+
+
+def test_a_file_that_does_not_parse_still_defines_its_ids_by_kind(tmp_path: Path) -> None:
+    """After a syntax error, the events and claims its lines define still resolve (no cascade of 'unknown id'), as
+    what they are: a claim about an event is still told it names an event."""
+    root = make_project(tmp_path, {ALPHA: ("title: Alpha talks collapse", "title: [unclosed"),
+                                   BETA: ("    events: [partnership-2016]", "    about: [collapse-2015]")})
+    errs = errors_of(root)
+    assert [e.loc.file for e in errs] == [ALPHA, BETA] and "YAML syntax error" in errs[0].message, errs
+    assert errs[1].path == "claims[1].about[0]" and "'collapse-2015' is an event, not an actor" in errs[1].message
+
+
 def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
     root = make_project(tmp_path, {ALPHA: ("    place: Vienna\n", "    place: Vienna\n    place: Wien\n")})
     e = one_error(root)
