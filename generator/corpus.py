@@ -27,7 +27,7 @@ class Corpus:
     events: dict[str, Event]  # chronological
     claims: dict[str, Claim]  # by briefing, then in document order
     relations: list[Relation]
-    kind: dict[str, str] = field(default_factory=dict)  # id -> briefing | actor | event | claim
+    kind_of: dict[str, str] = field(default_factory=dict)  # id -> briefing | actor | event | claim
     # Indexes, filled by link_corpus.
     actor_briefings: dict[str, list[tuple[Briefing, str]]] = field(default_factory=lambda: defaultdict(list))
     actor_events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
@@ -167,12 +167,12 @@ def _register(loaded: Loaded) -> tuple[dict[str, str], dict[str, Located], list[
 normalised_text = functools.lru_cache(maxsize=4096)(NormalisedText)
 
 
-def _check_quote(b: Briefing, c: Claim, text: NormalisedText | None, chk: _Checker) -> None:
+def _check_quote(b: Briefing, c: Claim, text: NormalisedText | None, checker: _Checker) -> None:
     if c.quote is None:
         return
     if b.source.text is None:
-        chk.error(c, "quote", "a quote needs the source text: add source.text (e.g. seeds/article.txt) "
-                  "to this briefing, or remove the quote")
+        checker.error(c, "quote", "a quote needs the source text: add source.text (e.g. seeds/article.txt) "
+                      "to this briefing, or remove the quote")
         return
     if text is None:
         return  # the unreadable text is reported already
@@ -192,11 +192,11 @@ def _check_quote(b: Briefing, c: Claim, text: NormalisedText | None, chk: _Check
               else "not even its first word matches")
     hint = translation_hint(c.quote, text.original, b.source.lang)
     if hint:
-        chk.error(c, "quote", f"quote not found in {b.source.text} ({detail}); it looks like a translation ({hint}): "
-                  "put the source's own words in quote and yours in translation")
+        checker.error(c, "quote", f"quote not found in {b.source.text} ({detail}); it looks like a translation "
+                      f"({hint}): put the source's own words in quote and yours in translation")
         return
-    chk.error(c, "quote", f"quote not found in {b.source.text} ({detail}); copy the words exactly "
-              "(spacing, curly quotes and dashes may differ)")
+    checker.error(c, "quote", f"quote not found in {b.source.text} ({detail}); copy the words exactly "
+                  "(spacing, curly quotes and dashes may differ)")
 
 
 # "DEBKA Weekly asserts that...", "According to Moscow sources, ...": attribution inside the proposition.
@@ -205,27 +205,27 @@ ATTRIBUTED_OPENING = re.compile(
     r"alleges?|alleged|maintains|argues|contends|states|stated|insists|insisted)\s+that\b)", re.IGNORECASE)
 
 
-def _check_via(b: Briefing, c: Claim, chk: _Checker) -> None:
+def _check_via(b: Briefing, c: Claim, checker: _Checker) -> None:
     for i, aid in enumerate(c.via):
         if aid == c.by:
-            chk.error(c, f"via[{i}]", f"'{aid}' is who asserts it (by); via lists only the actors the statement "
-                      "passed through after them")
+            checker.error(c, f"via[{i}]", f"'{aid}' is who asserts it (by); via lists only the actors the statement "
+                          "passed through after them")
         elif aid == b.source.publication:
-            chk.error(c, f"via[{i}]", f"'{aid}' publishes this briefing's source, which the site shows already; "
-                      "via lists only the actors between the speaker and the publication")
+            checker.error(c, f"via[{i}]", f"'{aid}' publishes this briefing's source, which the site shows already; "
+                          "via lists only the actors between the speaker and the publication")
         else:
-            chk.ref(c, f"via[{i}]", aid, "actor")
+            checker.ref(c, f"via[{i}]", aid, "actor")
 
 
-def _check_place(e: Event, kind: dict[str, str], actors: dict[str, Actor], chk: _Checker) -> None:
+def _check_place(e: Event, kind: dict[str, str], actors: dict[str, Actor], checker: _Checker) -> None:
     """A link in `place` names a place (or a state); an unknown id is reported with the other links."""
     for link in parse_links(e.place or ""):
         got = kind.get(link.id)
         if got == "actor" and link.id in actors and actors[link.id].kind not in PLACE_KINDS:
-            chk.error(e, "place", f"'{link.id}' is of kind {actors[link.id].kind}; a place links to an actor of "
-                      "kind place (or a state): add the place to briefings/actors.yml with kind: place")
+            checker.error(e, "place", f"'{link.id}' is of kind {actors[link.id].kind}; a place links to an actor of "
+                          "kind place (or a state): add the place to briefings/actors.yml with kind: place")
         elif got and got != "actor":
-            chk.error(e, "place", f"'{link.id}' is {_a(got)}; a place links to an actor of kind place")
+            checker.error(e, "place", f"'{link.id}' is {_a(got)}; a place links to an actor of kind place")
 
 
 def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[Corpus, list[BriefingError]]:
@@ -235,7 +235,7 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
     ids_of: dict[str, list[str]] = defaultdict(list)
     for id, k in kind.items():
         ids_of[k].append(id)
-    chk = _Checker(kind, ids_of, drafts or {})
+    checker = _Checker(kind, ids_of, drafts or {})
 
     # Broken records (their errors are reported) are registered but not checked: what they hold may be blanks.
     actors = {a.id: a for a in loaded.actors if kind.get(a.id) == "actor" and not a.broken}
@@ -244,83 +244,84 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
 
     for a in actors.values():
         if a.coordinates is not None and a.kind != "place":
-            chk.error(a, "coordinates", f"'{a.id}' is of kind {a.kind}; coordinates are for actors of kind place")
+            checker.error(a, "coordinates", f"'{a.id}' is of kind {a.kind}; coordinates are for actors of kind place")
         if a.affiliation is not None:
             if a.affiliation == a.id:
-                chk.error(a, "affiliation", "an actor cannot be affiliated with itself")
+                checker.error(a, "affiliation", "an actor cannot be affiliated with itself")
             else:
-                chk.ref(a, "affiliation", a.affiliation, "actor")
+                checker.ref(a, "affiliation", a.affiliation, "actor")
 
     for b in loaded.briefings:
         src = b.source
         source_known = not src.broken
-        if source_known and (chk.ref(src, "publication", src.publication, "actor") and src.publication in actors
+        if source_known and (checker.ref(src, "publication", src.publication, "actor") and src.publication in actors
                 and actors[src.publication].kind != "media"):
-            chk.error(src, "publication", f"'{src.publication}' is of kind {actors[src.publication].kind}; "
-                      "a publication must be an actor of kind media")
+            checker.error(src, "publication", f"'{src.publication}' is of kind {actors[src.publication].kind}; "
+                          "a publication must be an actor of kind media")
         for aid in b.actors:
-            chk.ref(b, f"actors.{aid}", aid, "actor")
+            checker.ref(b, f"actors.{aid}", aid, "actor")
         reported: set[str] = set()
         for e in b.events:
             if e.broken:
                 continue
             if isinstance(e, Event):
-                chk.refs(e, "actors", e.actors, "actor")
-                _check_place(e, kind, actors, chk)
-            elif chk.ref(e, "ref", e.ref, "event") and e.ref in events:
+                checker.refs(e, "actors", e.actors, "actor")
+                _check_place(e, kind, actors, checker)
+            elif checker.ref(e, "ref", e.ref, "event") and e.ref in events:
                 if events[e.ref].briefing == b.id:
-                    chk.error(e, "ref", f"'{e.ref}' is defined in this briefing; list it once")
+                    checker.error(e, "ref", f"'{e.ref}' is defined in this briefing; list it once")
                 elif e.ref in reported:
-                    chk.error(e, "ref", f"'{e.ref}' is reported twice in this briefing; list it once")
+                    checker.error(e, "ref", f"'{e.ref}' is reported twice in this briefing; list it once")
                 reported.add(e.ref)
         text = normalised_text(b.source_text) if b.source_text is not None else None
         for c in b.claims:
             if c.broken:
                 continue
-            chk.ref(c, "by", c.by, "actor")
-            _check_via(b, c, chk)
+            checker.ref(c, "by", c.by, "actor")
+            _check_via(b, c, checker)
             if c.translation is not None and c.quote is None:
-                chk.error(c, "translation", "a translation translates the quote; add the quote in the source's "
-                          "own words, or remove the translation")
+                checker.error(c, "translation", "a translation translates the quote; add the quote in the source's "
+                              "own words, or remove the translation")
             if ATTRIBUTED_OPENING.match(c.text):
                 warnings.append(BriefingError(c.loc_of("text"), c.path_of("text"), "the text opens with who "
                                               "asserts it; state the proposition itself (who asserts it is `by`, "
                                               "`attribution` and `sourcing`)", warning=True))
-            chk.refs(c, "about", c.about, "actor")
-            chk.refs(c, "events", c.events, "event")
+            checker.refs(c, "about", c.about, "actor")
+            checker.refs(c, "events", c.events, "event")
             for key in ("supports", "contradicts"):
                 for i, cid in enumerate(getattr(c, key)):
                     if cid == c.id:
-                        chk.error(c, f"{key}[{i}]", f"a claim cannot {key[:-1]} itself")
+                        checker.error(c, f"{key}[{i}]", f"a claim cannot {key[:-1]} itself")
                     else:
-                        chk.ref(c, f"{key}[{i}]", cid, "claim")
+                        checker.ref(c, f"{key}[{i}]", cid, "claim")
             if source_known:
-                _check_quote(b, c, text, chk)
+                _check_quote(b, c, text, checker)
         for r in b.relations:
             if r.broken:
                 continue
-            chk.refs(r, "between", r.between, "actor")
-            chk.refs(r, "claims", r.claims, "claim")
+            checker.refs(r, "between", r.between, "actor")
+            checker.refs(r, "claims", r.claims, "claim")
 
     for path, loc, md_text in loaded.markdown:
         for link in parse_links(md_text):
-            if link.id in chk.kind:
+            if link.id in checker.kind:
                 if md_text[link.start:link.end].rstrip("]").endswith("|"):
-                    chk.errors.append(BriefingError(_link_loc(loc, link.start), path, f"[[{link.id}|]] has an "
-                                                    f"empty label; write [[{link.id}]] or [[{link.id}|a label]]"))
+                    checker.errors.append(BriefingError(_link_loc(loc, link.start), path, f"[[{link.id}|]] has an "
+                                                        f"empty label; write [[{link.id}]] or [[{link.id}|a label]]"))
                 continue
             at = _link_loc(loc, link.start)
             if not link.id:
-                chk.errors.append(BriefingError(at, path, "[[...]] without an id; write [[id]] or [[id|label]]"))
+                checker.errors.append(BriefingError(at, path, "[[...]] without an id; write [[id]] or [[id|label]]"))
                 continue
-            if link.id in chk.drafts:
-                chk.errors.append(BriefingError(at, path, f"[[{link.id}]]: {in_draft(link.id, chk.drafts[link.id])}"))
+            if link.id in checker.drafts:
+                message = f"[[{link.id}]]: {in_draft(link.id, checker.drafts[link.id])}"
+                checker.errors.append(BriefingError(at, path, message))
                 continue
             known = suggest(link.id, kind)
-            chk.errors.append(BriefingError(at, path, f"[[{link.id}]] links to nothing{known or ''}; "
-                                            "use the id of a briefing, actor, event or claim"))
+            checker.errors.append(BriefingError(at, path, f"[[{link.id}]] links to nothing{known or ''}; "
+                                                "use the id of a briefing, actor, event or claim"))
 
-    errors.extend(chk.errors)
+    errors.extend(checker.errors)
     corpus = _index(loaded, kind, actors, events, claims)
     corpus.warnings = sorted(warnings, key=BriefingError.sort_key)
     return corpus, errors

@@ -21,7 +21,7 @@ MISSING: Any = object()
 
 
 @dataclass
-class Ctx:
+class ParseContext:
     """What parsing one file collects: errors, and every Markdown field for link checking."""
 
     rel: str
@@ -50,7 +50,7 @@ def _describe(node: yaml.Node) -> str:
 class Type:
     doc = ""
 
-    def parse(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def parse(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         """The value of `node`, or MISSING (reported). Every node passes here: it is counted (an alias bomb stops
         at MAX_NODES), its tag checked, and where it stands noted (the map key, parsed first, keeps its place)."""
         ctx.nodes += 1
@@ -63,7 +63,7 @@ class Type:
         ctx.locs.setdefault(path, loc_of(node, ctx.rel))
         return self.read(node, ctx, path)
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         raise NotImplementedError
 
     def schema(self) -> dict[str, Any]:
@@ -82,7 +82,7 @@ class Str(Type):
     def __init__(self, doc: str = "", markdown: bool = False) -> None:
         self.doc, self.markdown = doc, markdown
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             hint = ""
             if isinstance(node, yaml.MappingNode) and len(node.value) == 1 and node.flow_style is not True:
@@ -101,7 +101,7 @@ class Str(Type):
             ctx.markdown.append((path, _text_start(node, ctx.rel), value))
         return value
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class Coordinates(Type):
 
     doc = "[latitude, longitude] in decimal degrees, e.g. [35.21, 48.65]"
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if not (isinstance(node, yaml.SequenceNode) and len(node.value) == 2
                 and all(isinstance(n, yaml.ScalarNode) for n in node.value)):
             return ctx.error(node, path, f"must be [latitude, longitude], e.g. [35.21, 48.65], not {_describe(node)}")
@@ -176,7 +176,7 @@ def _visible(text: str) -> bool:
     return any(unicodedata.category(c)[0] not in "MZC" and c not in _BLANK_LETTERS for c in text)
 
 
-def _refuse_controls(node: yaml.ScalarNode, ctx: Ctx, path: str) -> Any:
+def _refuse_controls(node: yaml.ScalarNode, ctx: ParseContext, path: str) -> Any:
     """An error for a control or direction character, or a text with nothing visible in it; else None."""
     bad = _CONTROL.search(node.value)
     if bad:
@@ -194,7 +194,7 @@ def _refuse_controls(node: yaml.ScalarNode, ctx: Ctx, path: str) -> Any:
 class Date(Str):
     expect = "an EDTF date"
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         try:
             return parse_edtf(value)
         except DateError as e:
@@ -213,7 +213,7 @@ class Enum(Str):
         self.values = values
         self.expect = "one of " + ", ".join(str(v) for v in values)
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         for v in self.values:
             if str(v) == value:
                 if isinstance(v, str) or getattr(node, "style", None) in ("", None):
@@ -233,7 +233,7 @@ class Bool(Str):
 
     expect = "true or false"
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if getattr(node, "style", None) in ("", None) and value in ("true", "false"):
             return value == "true"
         return ctx.error(node, path, f"'{value}' is not allowed here; write true or false, without quotes")
@@ -251,7 +251,7 @@ class Lang(Str):
     expect = "a language tag"
     _RE = re.compile(LANG_PATTERN)
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if not self._RE.match(value):
             return ctx.error(node, path, f"'{value}' is not a language tag; write a BCP 47 tag such as en, fr, "
                              "pt-BR or fa")
@@ -283,7 +283,7 @@ class Url(Str):
         if web:
             self.expect = "an http(s) URL"
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         bad = self._BAD.search(value)
         if bad:
             return ctx.error(node, path, f"{bad[0]!r} is not allowed in a URL or identifier; percent-encode it "
@@ -311,7 +311,7 @@ class List(Type):
         # numbered: Record items get `n` (1-based position), for default ids that do not shift on errors.
         self.item, self.doc, self.unique, self.length, self.numbered = item, doc, unique, length, numbered
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if node.tag == NULL_TAG and self.length is None:
             return []
         if not isinstance(node, yaml.SequenceNode):
@@ -345,7 +345,8 @@ class List(Type):
         return s
 
 
-def _mapping_items(node: yaml.Node, ctx: Ctx, path: str) -> list[tuple[str, yaml.ScalarNode, yaml.Node]] | None:
+def _mapping_items(node: yaml.Node, ctx: ParseContext,
+                   path: str) -> list[tuple[str, yaml.ScalarNode, yaml.Node]] | None:
     """Keys and values of a mapping; duplicate and non-text keys are errors."""
     if not isinstance(node, yaml.MappingNode):
         what = "empty" if node.tag == NULL_TAG else _describe(node)
@@ -374,7 +375,7 @@ class Map(Type):
         # key_field: the value is a record that takes its key as this field (the registry's actor ids).
         self.key, self.value, self.doc, self.key_field = key, value, doc, key_field
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if node.tag == NULL_TAG:
             return {}
         items = _mapping_items(node, ctx, path)
@@ -415,7 +416,7 @@ class Record(Type):
     def __init__(self, cls: Callable[..., Any], fields: list[Field], doc: str = "") -> None:
         self.cls, self.fields, self.doc = cls, {f.key: f for f in fields}, doc
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         items = _mapping_items(node, ctx, path)
         if items is None:
             return MISSING

@@ -201,7 +201,7 @@ class Layout:
 
     def target(self, id: str) -> tuple[str, str]:
         """(page path, anchor) of an id."""
-        kind = self.corpus.kind[id]
+        kind = self.corpus.kind_of[id]
         if kind == "actor":
             return self.actor_page(id), ""
         if kind == "briefing":

@@ -38,7 +38,7 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _collect(ctx: fields.Ctx, loaded: Loaded) -> None:
+def _collect(ctx: fields.ParseContext, loaded: Loaded) -> None:
     loaded.errors.extend(ctx.errors)
     loaded.markdown.extend(ctx.markdown)
 
@@ -90,7 +90,7 @@ def load_actors(path: Path, root: Path, loaded: Loaded, cache: ParseCache | None
             loaded.errors.append(BriefingError(Location(rel, 1, 1), "", "the actor registry is empty; add one "
                                                "entry per actor (e.g. 'putin: {name: Vladimir Putin, kind: person}')"))
         return
-    ctx = fields.Ctx(rel)
+    ctx = fields.ParseContext(rel)
     actors = spec.ACTORS_FILE.parse(node, ctx, "")
     _collect(ctx, loaded)
     if actors is not fields.MISSING:
@@ -157,7 +157,7 @@ def _parse_briefing(path: Path, root: Path, loaded: Loaded) -> None:
                                            f"{spec.ID_HELP}"))
     elif bid in spec.RESERVED_IDS:
         loaded.errors.append(BriefingError(Location(rel), "", "file name: " + spec.RESERVED_HELP.format(id=bid)))
-    ctx = fields.Ctx(rel)
+    ctx = fields.ParseContext(rel)
     briefing = spec.BRIEFING.parse(node, ctx, "")
     _collect(ctx, loaded)
     if briefing is fields.MISSING:  # not a mapping (reported)

@@ -112,7 +112,7 @@ class PageContext:
         """A Markdown link to any briefing, actor, event or claim, shown by its name or title; a claim by its
         statement with its badges."""
         if label is None:
-            if self.corpus.kind.get(id) == "claim":
+            if self.corpus.kind_of.get(id) == "claim":
                 return self.claim_ref(self.corpus.claims[id])
             return memo(self._refs, id, lambda: f"[{isolate(escape_md(self.label(id)))}]({self.url(id)})")
         return f"[{isolate(escape_md(label))}]({self.url(id)})"
@@ -129,7 +129,7 @@ class PageContext:
     # Labels ------------------------------------------------------------------------------------------
     def label(self, id: str) -> str:
         """How an id reads as a link: an actor's name, a briefing's or event's title, a claim's statement."""
-        kind = self.corpus.kind.get(id)
+        kind = self.corpus.kind_of.get(id)
         if kind == "actor":
             return self.corpus.actors[id].name
         if kind == "briefing":
@@ -145,7 +145,7 @@ class PageContext:
         so statements cannot loop)."""
         def inner(m: re.Match[str]) -> str:
             id, label = m[1].strip(), (m[2] or "").strip()
-            return label or (id if self.corpus.kind.get(id) == "claim" else self.label(id))
+            return label or (id if self.corpus.kind_of.get(id) == "claim" else self.label(id))
 
         return memo(self.layout.statement_cache, claim.id,
                     lambda: " ".join(plain_text(LINK.sub(inner, claim.text)).split()))

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from . import model
-from .fields import Bool, Coordinates, Ctx, Date, Enum, Field, Lang, List, Map, Record, Str, Type, Url
+from .fields import Bool, Coordinates, Date, Enum, Field, Lang, List, Map, ParseContext, Record, Str, Type, Url
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -31,7 +31,7 @@ class Id(Str):
         super().__init__()
         self.to = to
 
-    def convert(self, value: str, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def convert(self, value: str, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if not ID_RE.match(value):
             return ctx.error(node, path, f"'{value}' is not a valid id: {ID_HELP}")
         if value in RESERVED_IDS and not self.to:
@@ -48,7 +48,7 @@ class Id(Str):
 class EventItem(Type):
     """An event defined here (`id`), or a report of one defined elsewhere (`ref`)."""
 
-    def read(self, node: yaml.Node, ctx: Ctx, path: str) -> Any:
+    def read(self, node: yaml.Node, ctx: ParseContext, path: str) -> Any:
         if isinstance(node, yaml.MappingNode) and any(
             isinstance(k, yaml.ScalarNode) and k.value == "ref" for k, _ in node.value
         ):

@@ -136,7 +136,7 @@ def test_plain_text_makes_no_element_at_all(text: str) -> None:
 
 
 def _accepted_url(value: str, web: bool) -> str | None:
-    ctx = fields.Ctx("x.yml")
+    ctx = fields.ParseContext("x.yml")
     node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
     node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
     out = fields.Url(web=web).parse(node, ctx, "url")
@@ -172,7 +172,7 @@ def test_the_url_schema_admits_what_the_checker_accepts(value: str) -> None:
     node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
     for web in (True, False):
         url = fields.Url(web=web)
-        accepted = url.convert(value, node, fields.Ctx("x.yml"), "url") is not fields.MISSING
+        accepted = url.convert(value, node, fields.ParseContext("x.yml"), "url") is not fields.MISSING
         assert jsonschema.Draft202012Validator(url.schema()).is_valid(value) == accepted, (value, web)
 
 
@@ -186,7 +186,7 @@ def test_the_url_schema_admits_what_the_checker_accepts(value: str) -> None:
 ])
 def test_urls_without_a_web_scheme_are_refused(value: str, expect: str) -> None:
     for web in (True, False):
-        ctx = fields.Ctx("x.yml")
+        ctx = fields.ParseContext("x.yml")
         node = yaml.ScalarNode("tag:yaml.org,2002:str", value, style='"')
         node.start_mark = node.end_mark = yaml.Mark("x.yml", 0, 0, 0, None, None)
         assert fields.Url(web=web).parse(node, ctx, "url") is fields.MISSING

@@ -65,7 +65,7 @@ def test_export_validates_and_round_trips(tmp_path: Path, root: Path) -> None:
     assert {k for k, _, _ in refs} == {"briefing", "actor", "event", "claim", "relation"}, "every kind is referred to"
     # Every record of the corpus is there, once, and nothing else.
     corpus = load_corpus(root)
-    assert {rec["id"]: KINDS[key] for key in KINDS if key != "relations" for rec in doc[key]} == corpus.kind
+    assert {rec["id"]: KINDS[key] for key in KINDS if key != "relations" for rec in doc[key]} == corpus.kind_of
     assert len(doc["relations"]) == len(corpus.relations)
 
 

@@ -93,7 +93,7 @@ def test_picture_links_are_the_final_urls_other_raw_html_uses(tmp_path: Path, di
             for a in svg.find_all("a"):
                 here = "http://site.invalid/" + layout.html_url("index.md", path)
                 href = urljoin(here, a.get("href") or "")
-                ids = [i for i in corpus.kind if urljoin(here, layout.html_url(path, *layout.target(i))) == href]
+                ids = [i for i in corpus.kind_of if urljoin(here, layout.html_url(path, *layout.target(i))) == href]
                 assert ids or "#_relations" in href, f"{path}: {href} is no id's URL"
                 checked += 1
     assert checked > 20
