@@ -157,14 +157,14 @@ class PageContext:
             return ""
         out, at = [], 0
         for m in LINK.finditer(text):  # links first: their labels are escaped once, by ref()
-            out.append(self._plain(neutralise_md(text[at:m.start()]), inline))
+            out.append(self._fit_inline(neutralise_md(text[at:m.start()]), inline))
             out.append(self.ref(m[1].strip(), m[2].strip() or None if m[2] else None))
             at = m.end()
-        out.append(self._plain(neutralise_md(text[at:]), inline))
+        out.append(self._fit_inline(neutralise_md(text[at:]), inline))
         return "".join(out)
 
     @staticmethod
-    def _plain(text: str, inline: bool) -> str:
+    def _fit_inline(text: str, inline: bool) -> str:
         # Inline (table cells, list items): one line, and a pipe must not end a table cell.
         return re.sub(r"\s+", " ", text).replace("|", "\\|") if inline else text
 
