@@ -58,12 +58,15 @@ class Layout:
         self.root_urls: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its final URL from the root (pictures)
         # Each briefing's and event's place in the corpus' order (newest source first; chronological).
         self.order = {id: i for i, id in enumerate([*corpus.briefings, *corpus.events])}
-        self.split_events = len(corpus.events) > options.split_threshold
-        year_counts: dict[int, int] = defaultdict(int)
+        # An events page lists each event with the claims about it: both count towards `split_threshold`, so that
+        # pages stay small however many claims an event draws.
+        self.event_weight = {e.id: 1 + len(corpus.event_claims.get(e.id, ())) for e in corpus.events.values()}
+        self.split_events = sum(self.event_weight.values()) > options.split_threshold
+        year_weights: dict[int, int] = defaultdict(int)
         for e in corpus.events.values():
-            year_counts[e.date.year] += 1
+            year_weights[e.date.year] += self.event_weight[e.id]
         # A year too full for one page is split by month.
-        self.monthly_years = {y for y, n in year_counts.items() if n > options.split_threshold}
+        self.monthly_years = {y for y, n in year_weights.items() if n > options.split_threshold}
         self.event_pages = self._event_pages() if self.split_events else {}
         self.split_claims = len(corpus.claims) > options.split_threshold
         # A briefing's summary weighs about four events: the index splits sooner.
@@ -78,8 +81,12 @@ class Layout:
         pages = {}
         limit = self.options.split_threshold
         for key, ids in groups.items():
-            for i, eid in enumerate(ids):
-                pages[eid] = key if i < limit else f"{key}-{i // limit + 1}"
+            n, filled = 1, 0
+            for eid in ids:
+                if filled and filled + self.event_weight[eid] > limit:
+                    n, filled = n + 1, 0
+                pages[eid] = key if n == 1 else f"{key}-{n}"
+                filled += self.event_weight[eid]
         return pages
 
     def event_period(self, event: Event) -> str:
