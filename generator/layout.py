@@ -137,7 +137,9 @@ class Layout:
             if g.concerns in self.corpus.events:
                 pages[g.concerns] = f"disputes/{self.event_period(self.corpus.events[g.concerns])}.md"
                 continue
-            size = len(g.contradictions) + sum(map(len, g.supports.values()))
+            # Weighed by what the page shows (a contradiction: both claims side by side, with their badges and
+            # chains; a support: both claims), so that these pages stay as small as the events pages.
+            size = 3 * len(g.contradictions) + 2 * sum(map(len, g.supports.values()))
             if filled and filled + size > self.options.split_threshold:
                 n, filled = n + 1, 0
             pages[g.concerns] = f"disputes/by-actor-{n}.md"
