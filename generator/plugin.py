@@ -100,6 +100,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        self.generated: set[str] = set()  # the paths of self.pages: a build releases their texts once MkDocs has them
         self.corpus: Corpus | None = None
         self.seconds = 0.0
         self.timings: dict[str, float] = {}  # load (read + validate + link), render, sanitize: for the benchmark
@@ -180,7 +181,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
-            self.last_good = (self.corpus, self.pages)
+            if self.command == "serve":
+                self.last_good = (self.corpus, self.pages)
             if sources == _sources(root, self.corpus):  # else the digest did not cover every source text
                 self.inputs = inputs
         except _Unchanged:
@@ -269,6 +271,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
             files.append(file)
         self._local_worker_shim(files, config)
+        self.generated = set(self.pages)
+        if self.command != "serve":  # each File holds its text now, released once converted (on_page_content)
+            self.pages = {}
         if self.cache is not None:
             outputs = {f.abs_dest_path for f in files}
             prune_outputs(self.outputs, outputs, config.site_dir)
@@ -305,12 +310,24 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         return context
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if page.file.src_uri in self.pages:
+        if page.file.src_uri in self.generated:
             t0 = time.perf_counter()
             html = sanitize_html(html)
             self.seconds += time.perf_counter() - t0
             self.timings["sanitize"] += time.perf_counter() - t0
+            if self.command != "serve":
+                # MkDocs keeps every page's Markdown, twice (the File's text and page.markdown), until the whole
+                # site is written; a build never reads them again. "" rather than None: Page.title takes a
+                # None markdown for a page not read yet.
+                page.markdown = ""
+                page.file.content_string = ""
         return html
+
+    @event_priority(-200)  # after every other plugin's
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.command != "serve" and page.file.src_uri in self.generated:
+            page.content = ""  # written: MkDocs would keep every page's HTML until the build ends
+        return output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer:
@@ -349,7 +366,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         left = len(self.corpus.drafts_left_out)
         drafts = f"; {left} draft{'s' if left != 1 else ''} left out" if left else ""
         log.info(f"briefings: {n['briefings']} briefings, {n['actors']} actors, {n['events']} events, "
-                 f"{n['claims']} claims{drafts}; {len(self.pages)} pages generated; generator {self.seconds:.2f} s")
+                 f"{n['claims']} claims{drafts}; {len(self.generated)} pages generated; generator {self.seconds:.2f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
