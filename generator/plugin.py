@@ -23,7 +23,7 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -101,6 +101,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
         self.generated: set[str] = set()  # the paths of self.pages: a build releases their texts once MkDocs has them
+        self.held: dict[str, bytes] = {}  # a build's converted pages until written, as UTF-8 (_hold_content)
         self.corpus: Corpus | None = None
         self.seconds = 0.0
         self.timings: dict[str, float] = {}  # load (read + validate + link), render, sanitize: for the benchmark
@@ -271,8 +272,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
             files.append(file)
         self._local_worker_shim(files, config)
-        self.generated = set(self.pages)
-        if self.command != "serve":  # each File holds its text now, released once converted (on_page_content)
+        self.generated, self.held = set(self.pages), {}
+        if self.command != "serve":  # each File holds its text now, released once converted (_hold_content)
             self.pages = {}
         if self.cache is not None:
             outputs = {f.abs_dest_path for f in files}
@@ -300,8 +301,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.search.start([f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)])
         return nav
 
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
+    @event_priority(100)  # before the search plugin's, which indexes it
+    def _restore_content(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                         nav: Navigation) -> TemplateContext:
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = held.decode("utf-8", "surrogatepass")
+        return context
+
+    def _note_search_entries(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                             nav: Navigation) -> TemplateContext:
         if self.cache is not None:  # after the search plugin's, which is listed first and has just indexed it
             self.rebuilt += 1
             index = _search_index(config)
@@ -309,19 +318,32 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self.search.note(page.file.src_uri, index.entries)
         return context
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    on_page_context = CombinedEvent(_restore_content, _note_search_entries)
+
+    def _sanitize(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.generated:
             t0 = time.perf_counter()
             html = sanitize_html(html)
             self.seconds += time.perf_counter() - t0
             self.timings["sanitize"] += time.perf_counter() - t0
-            if self.command != "serve":
-                # MkDocs keeps every page's Markdown, twice (the File's text and page.markdown), until the whole
-                # site is written; a build never reads them again. "" rather than None: Page.title takes a
-                # None markdown for a page not read yet.
-                page.markdown = ""
-                page.file.content_string = ""
         return html
+
+    @event_priority(-200)  # after every other plugin's
+    def _hold_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.command == "serve" or page.file.src_uri not in self.generated:
+            return html
+        # MkDocs keeps every page's Markdown, twice (the File's text and page.markdown), until the whole site is
+        # written; a build never reads them again. "" rather than None: Page.title takes a None markdown for a
+        # page not read yet.
+        page.markdown = ""
+        page.file.content_string = ""
+        # MkDocs converts every page before it writes any, so it would hold the HTML of the whole site at once:
+        # as UTF-8 it takes half the memory of a str with one character beyond Latin-1 (most pages have one).
+        # Back as a str before the page is indexed and written (_restore_content).
+        self.held[page.file.src_uri] = html.encode("utf-8", "surrogatepass")
+        return ""
+
+    on_page_content = CombinedEvent(_sanitize, _hold_content)
 
     @event_priority(-200)  # after every other plugin's
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
