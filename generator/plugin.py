@@ -23,7 +23,7 @@ from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -101,6 +101,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        self.generated: set[str] = set()  # the paths of self.pages: a build releases their texts once MkDocs has them
+        self.held: dict[str, bytes] = {}  # a build's converted pages until written, as UTF-8 (_hold_content)
         self.corpus: Corpus | None = None
         self.seconds = 0.0
         self.timings: dict[str, float] = {}  # load (read + validate + link), render, sanitize: for the benchmark
@@ -178,7 +180,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
-            self.last_good = (self.corpus, self.pages)
+            if self.command == "serve":
+                self.last_good = (self.corpus, self.pages)
             if sources == _sources(root, self.corpus):  # else the digest did not cover every source text
                 self.inputs = inputs
         except _Unchanged:
@@ -267,6 +270,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
             files.append(file)
         self._local_worker_shim(files, config)
+        self.generated, self.held = set(self.pages), {}
+        if self.command != "serve":  # each File holds its text now, released once converted (_hold_content)
+            self.pages = {}
         if self.cache is not None:
             outputs = {f.abs_dest_path for f in files}
             prune_outputs(self.outputs, outputs, config.site_dir)
@@ -293,10 +299,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.search.start([f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)])
         return nav
 
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
+    @event_priority(100)  # before the search plugin's, which indexes it
+    def _restore_content(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                         nav: Navigation) -> TemplateContext:
+        held = self.held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = held.decode("utf-8", "surrogatepass")
+        return context
+
+    def _note_search_entries(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                             nav: Navigation) -> TemplateContext:
         # After the search plugin's, which is listed first and has just indexed the page.
-        if self.corpus is not None and page.file.src_uri in self.pages:
+        if self.corpus is not None and page.file.src_uri in self.generated:
             index = _search_index(config)
             if index is not None:
                 compact_search_entries(index.entries, page.url, self.corpus.claims, self.corpus.events)
@@ -307,13 +321,38 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 self.search.note(page.file.src_uri, index.entries)
         return context
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if page.file.src_uri in self.pages:
+    on_page_context = CombinedEvent(_restore_content, _note_search_entries)
+
+    def _sanitize(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.generated:
             t0 = time.perf_counter()
             html = sanitize_html(html)
             self.seconds += time.perf_counter() - t0
             self.timings["sanitize"] += time.perf_counter() - t0
         return html
+
+    @event_priority(-200)  # after every other plugin's
+    def _hold_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.command == "serve" or page.file.src_uri not in self.generated:
+            return html
+        # MkDocs keeps every page's Markdown, twice (the File's text and page.markdown), until the whole site is
+        # written; a build never reads them again. "" rather than None: Page.title takes a None markdown for a
+        # page not read yet.
+        page.markdown = ""
+        page.file.content_string = ""
+        # MkDocs converts every page before it writes any, so it would hold the HTML of the whole site at once:
+        # as UTF-8 it takes half the memory of a str with one character beyond Latin-1 (most pages have one).
+        # Back as a str before the page is indexed and written (_restore_content).
+        self.held[page.file.src_uri] = html.encode("utf-8", "surrogatepass")
+        return ""
+
+    on_page_content = CombinedEvent(_sanitize, _hold_content)
+
+    @event_priority(-200)  # after every other plugin's
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.command != "serve" and page.file.src_uri in self.generated:
+            page.content = ""  # written: MkDocs would keep every page's HTML until the build ends
+        return output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
                  builder: Callable[..., Any]) -> LiveReloadServer:
@@ -355,7 +394,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         left = len(self.corpus.drafts_left_out)
         drafts = f"; {left} draft{'s' if left != 1 else ''} left out" if left else ""
         log.info(f"briefings: {n['briefings']} briefings, {n['actors']} actors, {n['events']} events, "
-                 f"{n['claims']} claims{drafts}; {len(self.pages)} pages generated; generator {self.seconds:.2f} s")
+                 f"{n['claims']} claims{drafts}; {len(self.generated)} pages generated; generator {self.seconds:.2f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,9 @@ from sitekit import (
     split_project,
     url_of,
 )
+
+from generator.corpus import load_corpus
+from generator.searchindex import compact_search_entries
 
 # Fixtures ------------------------------------------------------------------------------------------------------
 
@@ -711,6 +715,39 @@ def test_render_out_builds_without_the_plugin_with_the_same_pages(tmp_path: Path
     assert again.returncode == 0, output(again)
     shutil.rmtree(site)
     assert mkdocs_build(out, site, "--strict").returncode == 0
+
+
+def test_a_build_releasing_its_pages_still_titles_indexes_and_writes_each(tmp_path: Path, mini_site: Path) -> None:
+    """The plugin lets go of each page's Markdown once converted and holds its HTML as bytes until written (for
+    memory); MkDocs alone, on the exported pages, keeps them all. Titles, tables of contents, article text and
+    search entries must come out the same."""
+    out = tmp_path / "out"
+    assert (proc := briefings_cli("render", "--out", str(out), cwd=MINI)).returncode == 0, output(proc)
+    site = tmp_path / "site"
+    assert (built := mkdocs_build(out, site, "--strict")).returncode == 0, output(built)
+    ours, plain = site_pages(mini_site), site_pages(site)
+    assert set(ours) == set(plain)
+    for url in ours:
+        assert ours[url].title == plain[url].title, f"/{url}: title"
+        toc = [p.root.find("nav", cls="md-nav--secondary") for p in (ours[url], plain[url])]
+        assert [n.text() if n else "" for n in toc[:1]] == [n.text() if n else "" for n in toc[1:]], f"/{url}: toc"
+        if url != "404.html":
+            assert ours[url].article.text().strip(), f"/{url}: an empty article"
+
+    def entries(s: Path, compact: bool = False) -> list[tuple[str, str, str]]:
+        docs = json.loads((s / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        if compact:  # as our plugin pares down the entries of each generated page (searchindex.py)
+            corpus, pages = load_corpus(MINI), defaultdict(list)
+            for d in docs:
+                pages[d["location"].split("#")[0]].append(d)
+            docs = []
+            for url, own in pages.items():  # every page of the mini site is generated
+                compact_search_entries(own, url, corpus.claims, corpus.events)
+                docs += own
+        return sorted((d["location"], d["title"], d["text"]) for d in docs)  # in the order the files are listed
+
+    assert entries(mini_site) == entries(site, compact=True)
+    assert any(text for _, _, text in entries(mini_site)), "the search entries have text"
 
 
 def test_render_out_refuses_a_foreign_folder(tmp_path: Path) -> None:
