@@ -2,8 +2,9 @@
 session so that an edit rebuilds only the pages whose text changed, and the served site still equals a clean
 build's. No MkDocs import here (plugin.py is the adapter).
 
-MkDocs' dirty mode rebuilds a page when its source is newer than its output. Generated pages therefore get a
-real source file in a cache folder outside docs/, rewritten only when the page's text changed; outputs of
+PageRenderer renders again only the pages that read what an edit changed (what a page reads is recorded:
+recording.py). MkDocs' dirty mode then rebuilds a page when its source is newer than its output: generated pages
+get a real source file in a cache folder outside docs/, rewritten only when the page's text changed; outputs of
 pages that are gone are deleted; and the search index, which Material merges as if one page had changed, is
 rewritten from each page's own entries."""
 
