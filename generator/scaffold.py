@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import DateError, parse_edtf
+from .fields import LANG_PATTERN
+from .spec import ID_RE
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # spec.ID_PATTERN; spec is not imported for one regex
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # fields.LANG_PATTERN
+LANG_RE = re.compile(LANG_PATTERN)
 HEADLINE_MAX = 150  # characters; a longer first line is a paragraph, not a headline
 HEADLINE_WORDS = 25
 
