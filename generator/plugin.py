@@ -52,6 +52,7 @@ from .render import (
     FILTER_STYLESHEET,
     STYLESHEET,
     WORKER_SHIM,
+    Renderer,
     make_env,
     render_site,
     template_error,
@@ -101,6 +102,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def __init__(self) -> None:
         self.pages: dict[str, str] = {}
+        # A build's pages as UTF-8, each encoded as soon as it is rendered: half the memory of a str with one
+        # character beyond Latin-1, which most pages have (`mkdocs serve` keeps `pages`: it reads them again).
+        self.encoded: dict[str, bytes] = {}
         self.generated: set[str] = set()  # the paths of self.pages: a build releases their texts once MkDocs has them
         self.held: dict[str, bytes] = {}  # a build's converted pages until written, as UTF-8 (_hold_content)
         self.corpus: Corpus | None = None
@@ -122,6 +126,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
         self.renderer: PageRenderer | None = None  # renders only what an edit changed, under `mkdocs serve --dirty`
         self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
+
+    @property
+    def _texts(self) -> dict[str, str] | dict[str, bytes]:
+        return self.encoded or self.pages
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Because this method exists, MkDocs calls it once per process and keeps this instance for every rebuild
@@ -175,8 +183,11 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             t1 = time.perf_counter()
             if self.renderer is not None:  # only the pages that read what changed
                 self.pages = self.renderer.render(self.corpus, Path(self.config.templates), options)
-            else:
+            elif self.command == "serve":
                 self.pages = render_site(self.corpus, Path(self.config.templates), options)
+            else:
+                renderer = Renderer(self.corpus, Path(self.config.templates), options)
+                self.pages, self.encoded = {}, {spec.path: renderer.render(spec).encode() for spec in renderer.pages()}
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
@@ -209,10 +220,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.warnings.buffer.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
         for css in (f"stylesheets/{STYLESHEET}", f"stylesheets/{FILTER_STYLESHEET}"):
-            if css in self.pages and css not in config.extra_css:
+            if css in self._texts and css not in config.extra_css:
                 config.extra_css.append(css)
         script = f"javascripts/{FILTER_SCRIPT}"
-        if script in self.pages and script not in config.extra_javascript:
+        if script in self._texts and script not in config.extra_javascript:
             config.extra_javascript.append(script)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
             try:
@@ -254,7 +265,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
         changed = set(self.cache.update(self.pages)) if self.cache is not None else set()
-        for path, text in self.pages.items():
+        for path, text in self._texts.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 log.warning(f"docs/{path} is replaced by the generated page; remove it, or edit the template")
@@ -270,9 +281,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
             files.append(file)
         self._local_worker_shim(files, config)
-        self.generated, self.held = set(self.pages), {}
+        self.generated, self.held = set(self._texts), {}
         if self.command != "serve":  # each File holds its text now, released once converted (_hold_content)
-            self.pages = {}
+            self.pages, self.encoded = {}, {}
         if self.cache is not None:
             outputs = {f.abs_dest_path for f in files}
             prune_outputs(self.outputs, outputs, config.site_dir)
