@@ -192,6 +192,8 @@ class PageRenderer:
         # The last render's renderer, collections, shape and sources; its objects are kept alive: see _signature.
         self.previous: tuple[Renderer, dict[str, Any], Any, dict[str, Any]] | None = None
         self.rendered: list[str] = []  # the pages the last render rendered
+        self.markdown: set[str] = set()  # the pages a project's Markdown templates make (render.Renderer)
+        self.notices: list[str] = []
         # corpus.json, one record at a time: id(record) -> (record, its JSON, what making it read).
         self.fragments: dict[int, tuple[Any, str, frozenset[Key]]] = {}
 
@@ -228,6 +230,8 @@ class PageRenderer:
             rendered.append(path)
         self.texts, self.reads, self.signatures, self.rendered = texts, reads, signatures, rendered
         self.fragments = fragments
+        self.markdown = {spec.path for spec in renderer.pages() if spec.kind in renderer.markdown_kinds}
+        self.notices = renderer.notices
         self.previous = (renderer, watched, shape, sources)
         return texts
 

@@ -52,7 +52,7 @@ class Layout:
     def __init__(self, corpus: Corpus, options: SiteOptions) -> None:
         self.corpus, self.options = corpus, options
         # Caches shared by the pages of a build (recording.memo: a page also records what the value was made from).
-        self.ref_cache: dict[str, dict[str, tuple[str, frozenset[Key]]]] = {}  # folder -> id -> Markdown link
+        self.label_cache: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its link text, as HTML
         self._rel_cache: dict[tuple[str, str], str] = {}
         self.statement_cache: dict[str, tuple[str, frozenset[Key]]] = {}
         self.root_urls: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its final URL from the root (pictures)

@@ -3,11 +3,13 @@ link schemes in user Markdown, and the allow-list HTML sanitizer applied to gene
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from bisect import bisect_left, bisect_right
 from urllib.parse import quote
 
+import markdown
 import nh3
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")  # what Python-Markdown unescapes (not `~`)
@@ -17,6 +19,29 @@ _ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 def escape_md(text: str) -> str:
     """Plain text (a name, a title, a place) as inline Markdown that shows exactly those characters."""
     return _MD_SPECIAL.sub(lambda m: _ENTITY.get(m[1]) or "\\" + m[1], " ".join(str(text).split()))
+
+
+# HTML's own characters, and the few that start inline Markdown, as character references: the text shows as
+# written in an HTML page, and stays text in a page a project's own Markdown template makes (render.py).
+_HTML = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*_[]{}|\\"})
+
+
+def escape_html(text: str) -> str:
+    """Plain text (a name, a title, a tooltip) for an HTML page, as element text or attribute value, on one line."""
+    return " ".join(str(text).split()).translate(_HTML)
+
+
+_PLAIN = re.compile(r"[^\\`*_&<>\[\]!\n]*")  # no mark Python-Markdown acts on in a single line
+_MARKDOWN = markdown.Markdown(output_format="html")  # no extensions: user text has no headings, tables or ids
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a claim's text shows on several pages
+def markdown_html(text: str) -> str:
+    """Inert user Markdown (neutralise_md's output) as HTML. A single line with no mark in it needs no parser."""
+    text = text.strip("\n")
+    if _PLAIN.fullmatch(text) and text == text.lstrip() and not _BLOCK_START.match(text):
+        return f"<p>{text.rstrip()}</p>" if text.strip() else ""
+    return _MARKDOWN.reset().convert(text)
 
 
 # User Markdown is made inert by construction, not by spotting what is dangerous: everything that is not

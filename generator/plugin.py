@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 from mkdocs.utils.templates import TemplateContext
 
@@ -54,8 +55,8 @@ from .render import (
     WORKER_SHIM,
     Renderer,
     make_env,
-    render_site,
     template_error,
+    toc_tokens,
     with_banner,
 )
 from .searchindex import compact_search_entries
@@ -72,7 +73,7 @@ from .sitedir import (
 )
 
 log = logging.getLogger("mkdocs.plugins.briefings")
-STALE_BANNER = "stale-banner.md.j2"  # a template, overridable like the others
+STALE_BANNER = "stale-banner.html.j2"  # a template, overridable like the others
 
 
 class _TemplatesDir(c.Dir):
@@ -106,6 +107,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         # character beyond Latin-1, which most pages have (`mkdocs serve` keeps `pages`: it reads them again).
         self.encoded: dict[str, bytes] = {}
         self.generated: set[str] = set()  # the paths of self.pages: a build releases their texts once MkDocs has them
+        self.markdown: set[str] = set()  # the pages a project's Markdown templates make; the others are HTML
         self.held: dict[str, bytes] = {}  # a build's converted pages until written, as UTF-8 (_hold_content)
         self.corpus: Corpus | None = None
         self.seconds = 0.0
@@ -183,11 +185,18 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             t1 = time.perf_counter()
             if self.renderer is not None:  # only the pages that read what changed
                 self.pages = self.renderer.render(self.corpus, Path(self.config.templates), options)
-            elif self.command == "serve":
-                self.pages = render_site(self.corpus, Path(self.config.templates), options)
+                self.markdown, notices = self.renderer.markdown, self.renderer.notices
             else:
                 renderer = Renderer(self.corpus, Path(self.config.templates), options)
-                self.pages, self.encoded = {}, {spec.path: renderer.render(spec).encode() for spec in renderer.pages()}
+                specs = renderer.pages()
+                if self.command == "serve":
+                    self.pages = {spec.path: renderer.render(spec) for spec in specs}
+                else:
+                    self.pages, self.encoded = {}, {spec.path: renderer.render(spec).encode() for spec in specs}
+                self.markdown = {spec.path for spec in specs if spec.kind in renderer.markdown_kinds}
+                notices = renderer.notices
+            for notice in notices:
+                log.warning(notice)
             self.timings = {"load": t1 - t0, "render": time.perf_counter() - t1, "sanitize": 0.0}
             for w in self.corpus.warnings:  # INFO, not WARNING: strict mode must not refuse an old corpus
                 log.info(str(w))
@@ -265,6 +274,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         t0 = time.perf_counter()
         changed = set(self.cache.update(self.pages)) if self.cache is not None else set()
+        titles = _nav_titles(config.nav)
         for path, text in self._texts.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -273,12 +283,14 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             # Detail pages stay out of the nav by design (a nav of every page makes builds quadratic).
             inclusion = InclusionLevel.UNDEFINED if path.endswith("index.md") else InclusionLevel.NOT_IN_NAV
             if self.cache is None:
-                files.append(File.generated(config, path, content=text, inclusion=inclusion))
-                continue
-            # A source file MkDocs' dirty mode can compare with the output: unchanged pages are not rebuilt.
-            file = File.generated(config, path, abs_src_path=self.cache.source(path), inclusion=inclusion)
-            if path in changed:
-                mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
+                file = File.generated(config, path, content=text, inclusion=inclusion)
+            else:
+                # A source file MkDocs' dirty mode can compare with the output: unchanged pages are not rebuilt.
+                file = File.generated(config, path, abs_src_path=self.cache.source(path), inclusion=inclusion)
+                if path in changed:
+                    mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
+            if path.endswith(".md") and path not in self.markdown:
+                _HtmlPage(titles.get(path), file, config)  # file.page: MkDocs makes no Page of its own for it
             files.append(file)
         self._local_worker_shim(files, config)
         self.generated, self.held = set(self._texts), {}
@@ -419,6 +431,33 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+class _HtmlPage(Page):
+    """A generated page whose text is HTML already: its content as it is, without Python-Markdown; its table of
+    contents from the headings that carry a permanent link (render.PageContext.heading)."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is None:
+            raise RuntimeError("the page was not read")
+        self.content = self.markdown
+        self.toc = get_toc(toc_tokens(self.content))  # type: ignore[arg-type]
+        self.present_anchor_ids = set(_ID.findall(self.content))  # MkDocs checks docs/ pages' links against them
+
+
+_ID = re.compile(r' id="([^"]+)"')
+
+
+def _nav_titles(nav: Any) -> dict[str, str]:
+    """The titles mkdocs.yml's nav gives pages (a generated index page listed there keeps its label)."""
+    out: dict[str, str] = {}
+    for item in nav if isinstance(nav, list) else []:
+        for title, value in item.items() if isinstance(item, dict) else []:
+            if isinstance(value, str):
+                out[value] = title
+            else:
+                out |= _nav_titles(value)
+    return out
 
 
 def _sources(root: Path, corpus: Corpus | None) -> list[Path]:

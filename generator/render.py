@@ -1,5 +1,8 @@
-"""Render: the linked corpus -> Markdown pages, a plain dict of path -> text, through user-editable Jinja
-templates. Knows nothing of MkDocs; the plugin and `briefings render` both call `render_site`."""
+"""Render: the linked corpus -> pages, a plain dict of path -> text, through user-editable Jinja templates.
+The templates write HTML (with front matter): MkDocs takes it as the page's content, without Python-Markdown,
+which was two thirds of a build. A project's own template of the older kind (`*.md.j2`) writes Markdown, and
+its page goes through Python-Markdown as before. Knows nothing of MkDocs; the plugin and `briefings render`
+both call `Renderer`."""
 
 from __future__ import annotations
 
@@ -22,29 +25,28 @@ from .corpus_json import Fragment, render_corpus_json, render_corpus_schema
 from .errors import BriefingError, BriefingsError, Location
 from .layout import Layout, PageSpec, SiteOptions
 from .links import LINK
-from .markup import escape_md, escape_url, inline_start, isolate, neutralise_md, page_title, plain_text
+from .markup import (
+    escape_html,
+    escape_url,
+    inline_start,
+    isolate,
+    markdown_html,
+    neutralise_md,
+    page_title,
+    plain_text,
+)
 from .model import Actor, Briefing, Claim, Event
 from .pictures import render_graph, render_network, render_timeline
 from .recording import memo
 
+# A page's template: `<name>.html.j2`, or a project's own `<name>.md.j2`, which writes Markdown (the older kind).
 TEMPLATES = {
-    "home": "home.md.j2",
-    "briefings": "briefings.md.j2",
-    "briefings_year": "briefings-year.md.j2",
-    "briefing": "briefing.md.j2",
-    "actors": "actors.md.j2",
-    "actor": "actor.md.j2",
-    "actor_year": "actor-year.md.j2",
-    "events": "events.md.j2",
-    "events_page": "events-page.md.j2",
-    "claims": "claims.md.j2",
-    "claims_page": "claims-page.md.j2",
-    "source": "source.md.j2",
-    "disputes": "disputes.md.j2",
-    "key": "key.md.j2",
-    "tags": "tags.md.j2",
-    "tag": "tag.md.j2",
+    "home": "home", "briefings": "briefings", "briefings_year": "briefings-year", "briefing": "briefing",
+    "actors": "actors", "actor": "actor", "actor_year": "actor-year", "events": "events",
+    "events_page": "events-page", "claims": "claims", "claims_page": "claims-page", "source": "source",
+    "disputes": "disputes", "key": "key", "tags": "tags", "tag": "tag",
 }
+HTML, MARKDOWN = ".html.j2", ".md.j2"
 STYLESHEET = "briefings.css"  # a template like the others; served as stylesheets/briefings.css
 # The claims filter's own stylesheet and script, served as stylesheets/ and javascripts/ (templates too).
 FILTER_STYLESHEET = "claims-filter.css"
@@ -87,41 +89,53 @@ KIND_PLURAL = {"person": "People", "state": "States", "organization": "Organizat
 
 
 class PageContext:
-    """The helpers a template calls; links come out relative to the page being rendered."""
+    """The helpers a template calls. They write HTML, which a Markdown template (`*.md.j2`) may hold too; links
+    come out relative to the page being rendered."""
 
-    def __init__(self, layout: Layout, page: str) -> None:
+    def __init__(self, layout: Layout, page: str, markdown: bool = False) -> None:
         self.layout, self.corpus, self.page = layout, layout.corpus, page
+        self.markdown = markdown  # a project's Markdown template: href() and url() give `.md` paths for its links
         self.dir = posixpath.dirname(page)
         self.up = "../" * (self.dir.count("/") + 1) if self.dir else ""
-        self._refs = layout.ref_cache.setdefault(self.dir, {})  # links look the same from every page of a folder
 
     # Links -------------------------------------------------------------------------------------------
     def href(self, to_page: str, anchor: str = "") -> str:
+        """The address of a generated page from this one: its final URL, or in a Markdown template its `.md`
+        path (MkDocs turns those into URLs and checks them)."""
+        if not self.markdown:
+            return self.layout.html_url(self.page, to_page, anchor)
         # Page paths are plain relative paths without `..`, so this is relpath without its cost.
         rel = to_page[len(self.dir) + 1:] if self.dir and to_page.startswith(self.dir + "/") else self.up + to_page
         return rel + (f"#{anchor}" if anchor else "")
 
     def url(self, id: str) -> str:
-        return self.href(*self.layout.target(id))
+        return self.html_url(id) if not self.markdown else self.href(*self.layout.target(id))
 
     def html_href(self, to_page: str, anchor: str = "") -> str:
-        """A final URL for raw HTML, where MkDocs does not rewrite `.md` links."""
+        """A page's final URL from this one."""
         return self.layout.html_url(self.page, to_page, anchor)
 
     def ref(self, id: str, label: str | None = None) -> str:
-        """A Markdown link to any briefing, actor, event or claim, shown by its name or title; a claim by its
-        statement with its badges."""
+        """A link to any briefing, actor, event or claim, shown by its name or title; a claim by its statement
+        with its badges."""
         if label is None:
             if self.corpus.kind_of.get(id) == "claim":
                 return self.claim_ref(self.corpus.claims[id])
-            return memo(self._refs, id, lambda: f"[{isolate(escape_md(self.label(id)))}]({self.url(id)})")
-        return f"[{isolate(escape_md(label))}]({self.url(id)})"
+            text = memo(self.layout.label_cache, id, lambda: isolate(escape_html(self.label(id))))
+        else:
+            text = isolate(escape_html(label))
+        return f'<a href="{self.html_url(id)}">{text}</a>'
 
     def refs(self, ids: Iterable[str], sep: str = ", ") -> str:
         return sep.join(self.ref(i) for i in ids)
 
     def page_link(self, to_page: str, label: str, anchor: str = "") -> str:
-        return f"[{escape_md(label)}]({self.href(to_page, anchor)})"
+        return f'<a href="{self.html_href(to_page, anchor)}">{escape_html(label)}</a>'
+
+    def heading(self, level: int, id: str, text: str) -> str:
+        """A heading of the page's table of contents, with its permanent link. `text`: HTML (escape data)."""
+        return (f'<h{level} id="{id}">{text}<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>'
+                f'</h{level}>')
 
     def source_link(self, briefing: Briefing, anchor: str = "", label: str = "source text") -> str:
         return self.page_link(self.layout.source_page(briefing.id), label, anchor)
@@ -152,25 +166,30 @@ class PageContext:
 
     # Text --------------------------------------------------------------------------------------------
     def md(self, text: str | None, inline: bool = False) -> str:
-        """User Markdown: made inert, with `[[id]]` and `[[id|label]]` turned into links."""
+        """User Markdown as HTML: made inert, with `[[id]]` and `[[id|label]]` turned into links. `inline`: one
+        line, without the paragraph around it (table cells, list items)."""
         if not text:
             return ""
-        out, at = [], 0
-        for m in LINK.finditer(text):  # links first: their labels are escaped once, by ref()
-            out.append(self._fit_inline(neutralise_md(text[at:m.start()]), inline))
-            out.append(self.ref(m[1].strip(), m[2].strip() or None if m[2] else None))
+        # Each link stands in as a placeholder while the text is converted, so that the conversion, cached by
+        # text, serves every page (links are relative to the page); their labels are escaped once, by ref().
+        parts, links, at = [], [], 0
+        for m in LINK.finditer(text):
+            parts.append(neutralise_md(_unmark(text[at:m.start()])))
+            parts.append(f"\ue000{len(links)}\ue001")
+            links.append(self.ref(m[1].strip(), m[2].strip() or None if m[2] else None))
             at = m.end()
-        out.append(self._fit_inline(neutralise_md(text[at:]), inline))
-        return "".join(out)
-
-    @staticmethod
-    def _fit_inline(text: str, inline: bool) -> str:
-        # Inline (table cells, list items): one line, and a pipe must not end a table cell.
-        return re.sub(r"\s+", " ", text).replace("|", "\\|") if inline else text
+        parts.append(neutralise_md(_unmark(text[at:])))
+        source = "".join(parts)
+        if inline:
+            out = markdown_html(inline_start(" ".join(source.split())))
+            out = out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else out
+        else:
+            out = markdown_html(source)
+        return _PLACEHOLDER.sub(lambda m: links[int(m[1])], out) if links else out
 
     def md_inline(self, text: str | None) -> str:
         """User Markdown on one line (table cells, list items)."""
-        return inline_start(self.md(text, inline=True).strip())
+        return self.md(text, inline=True)
 
     def describe(self, text: str | None, limit: int = 160) -> str:
         """A page's meta description: Markdown as plain words, `[[id]]` as its label, cut at a word. HTML-escaped,
@@ -182,12 +201,13 @@ class PageContext:
 
     @staticmethod
     def esc(text: Any) -> str:
-        return isolate(escape_md(str(text))) if text is not None else ""
+        """Plain text shown exactly as written, on one line, a right-to-left string isolated."""
+        return isolate(escape_html(str(text))) if text is not None else ""
 
     # Badges: each links to its row in the key, which says what it means --------------------------------
     def _badge(self, cls: str, key: str, title: str, body: str) -> str:
         href = self.html_href(self.layout.key_page, self.layout.key_anchor(key))
-        return f'<a class="bf-badge {cls}" href="{href}" title="{_attr(title)}">{body}</a>'
+        return f'<a class="bf-badge {cls}" href="{href}" title="{escape_html(title)}">{body}</a>'
 
     def grade(self, reliability: str | None, credibility: int | None) -> str:
         """The Admiralty badge: the letter on its own colour, the digit beside it on white."""
@@ -229,7 +249,7 @@ class PageContext:
         href = self.html_href(*self.layout.dispute_target(claim, others[0]))
         n = len(others)
         title = f"{n} claim{'s' if n != 1 else ''} say{'s' if n == 1 else ''} otherwise: see them side by side"
-        return f' <a class="bf-mark bf-mark--contested" href="{href}" title="{_attr(title)}">contested</a>'
+        return f' <a class="bf-mark bf-mark--contested" href="{href}" title="{escape_html(title)}">contested</a>'
 
     def opponents(self, claim: Claim) -> list[Claim]:
         """The claims this one contradicts or is contradicted by, each once."""
@@ -257,12 +277,12 @@ class PageContext:
         text = self.statement(claim)
         href = self.html_href(*self.layout.target(claim.id))
         if len(text) <= limit:
-            return f'<a class="bf-st" href="{href}">{escape_md(text)}</a>'
+            return f'<a class="bf-st" href="{href}">{escape_html(text)}</a>'
         cut = text.rfind(" ", 0, limit + 1)
         cut = cut if cut > limit // 2 else limit
         head, rest = text[:cut], text[cut:].strip()
-        return (f'<a class="bf-st" href="{href}" title="{_attr(text)}">{escape_md(head)}'
-                f'<span class="bf-st-more">…</span><span class="bf-st-rest"> {escape_md(rest)}</span></a>')
+        return (f'<a class="bf-st" href="{href}" title="{escape_html(text)}">{escape_html(head)}'
+                f'<span class="bf-st-more">…</span><span class="bf-st-rest"> {escape_html(rest)}</span></a>')
 
     def claim_ref(self, claim: Claim, by: bool = True) -> str:
         """A claim referenced from elsewhere: badges, who asserts it, and what it states."""
@@ -286,7 +306,7 @@ class PageContext:
         if not claim.quote:
             return ""
         b = self.corpus.briefings[claim.briefing]
-        lang = f' lang="{_attr(b.source.lang)}"' if b.source.lang else ""
+        lang = f' lang="{escape_html(b.source.lang)}"' if b.source.lang else ""
         out = f'<div class="bf-quote-box"><blockquote class="bf-quote-text"{lang}><p>“{html.escape(claim.quote)}”</p>'
         if claim.span:
             href = self.html_href(self.layout.source_page(b.id), f"quote-{claim.id}")
@@ -363,20 +383,15 @@ class PageContext:
         out = []
         for label, target in actor.links.items():
             if target.startswith(("http://", "https://")):
-                out.append(f"[{self.esc(label)}]({escape_url(target)})")
+                out.append(f'<a href="{escape_url(target)}">{self.esc(label)}</a>')
             elif label == "wikidata":
-                out.append(f"[Wikidata {self.esc(target)}](https://www.wikidata.org/wiki/{quote(target)})")
+                out.append(f'<a href="https://www.wikidata.org/wiki/{quote(target)}">Wikidata {self.esc(target)}</a>')
             else:
                 out.append(f"{self.esc(label)}: {self.esc(target)}")
         return " · ".join(out)
 
     def kind_plural(self, kind: str) -> str:
         return KIND_PLURAL[kind]
-
-    @staticmethod
-    def html(text: Any) -> str:
-        """Plain text for raw HTML in a page: escaped, and `{` too, so no attribute list can form in it."""
-        return html.escape(" ".join(str(text).split())).replace("{", "&#123;") if text is not None else ""
 
     def tag_link(self, tag: str) -> str:
         return f'<a class="bf-tag" href="{self.layout.html_url(self.page, self.layout.tag_page(tag))}">{tag}</a>'
@@ -464,15 +479,30 @@ class PageContext:
         return render_network(list(self.corpus.actors.values()), self.corpus.relations, self.html_url)
 
 
-_ATTR = str.maketrans({c: html.escape(c, quote=True) for c in "&<>\"'"}
-                      | {c: f"&#{ord(c)};" for c in "[]()`\\*_{}!#|~"})
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink" ', re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
-def _attr(text: str) -> str:
-    """Plain text as an HTML attribute value inside Markdown: escaped for HTML, and with Markdown's own
-    characters as entities, which Python-Markdown's inline patterns (links, code) would otherwise read
-    before they see the tag."""
-    return " ".join(text.split()).translate(_ATTR)
+def toc_tokens(page: str) -> list[dict[str, Any]]:
+    """A page's table of contents, as Python-Markdown's toc extension gives it to MkDocs: the headings that carry a
+    permanent link (PageContext.heading), each with the deeper ones that follow it as children."""
+    out: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for m in _HEADING.finditer(page):
+        token = {"level": int(m[1]), "id": m[2], "name": _TAG.sub("", m[3]).strip(), "children": []}
+        while stack and stack[-1]["level"] >= token["level"]:
+            stack.pop()
+        (stack[-1]["children"] if stack else out).append(token)
+        stack.append(token)
+    return out
+
+
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+
+
+def _unmark(text: str) -> str:
+    """User text without the characters that stand in for its links while it is converted (md)."""
+    return text.replace("\ue000", "").replace("\ue001", "")
 
 
 def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
@@ -495,8 +525,8 @@ def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
     return '<div class="bf-source-text">' + "".join(out) + "</div>"
 
 
-DRAFT_BANNER = ('<div class="bf-draft" markdown>\n**Draft.** `mkdocs serve` shows this briefing; `mkdocs build` '
-                'leaves it out until its file says `draft: false`.\n</div>\n\n')
+DRAFT_BANNER = ('<div class="bf-draft"><p><strong>Draft.</strong> <code>mkdocs serve</code> shows this briefing; '
+                '<code>mkdocs build</code> leaves it out until its file says <code>draft: false</code>.</p></div>\n\n')
 
 
 def with_banner(page: str, banner: str) -> str:
@@ -532,9 +562,9 @@ def make_env(overrides: Path | None) -> jinja2.Environment:
         return _ENV[key]
     folders = [str(overrides)] if overrides is not None and overrides.is_dir() else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_TEMPLATES)]),
+        loader=_Loader([*folders, str(DEFAULT_TEMPLATES)]),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # the output is Markdown; data is escaped by esc/md/ref, never evaluated
+        autoescape=False,  # data is escaped by esc/md/ref, never evaluated; helpers return HTML
         extensions=["jinja2.ext.do"],
         trim_blocks=True,
         lstrip_blocks=True,
@@ -551,6 +581,19 @@ def make_env(overrides: Path | None) -> jinja2.Environment:
 
 
 _ENV: dict[tuple[Any, ...], jinja2.Environment] = {}
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """A project's Markdown template that includes a partial by its older name (`_claim.md.j2`) gets today's
+    (`_claim.html.j2`), unless the project has its own of that name."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            if not template.endswith(MARKDOWN):
+                raise
+            return super().get_source(environment, template.removesuffix(MARKDOWN) + HTML)
 
 
 def _templates_key(overrides: Path | None) -> tuple[Any, ...]:
@@ -570,6 +613,19 @@ class Renderer:
         self.corpus, self.overrides = corpus, overrides
         self.layout = Layout(corpus, options or SiteOptions())
         self.env = make_env(overrides)
+        own = {p.name for p in overrides.iterdir()} if overrides is not None and overrides.is_dir() else set()
+        # A project's page template of the older kind (`briefing.md.j2`) still makes its page, in Markdown.
+        self.templates = {kind: name + (MARKDOWN if name + MARKDOWN in own and name + HTML not in own else HTML)
+                          for kind, name in TEMPLATES.items()}
+        self.markdown_kinds = {kind for kind, name in self.templates.items() if name.endswith(MARKDOWN)}
+        # Its partials of the older kind are left out of the HTML pages: said, with the fix.
+        self.notices = [f"{overrides}/{name}: the pages are HTML now and include "
+                        f"{name.removesuffix(MARKDOWN) + HTML} instead, so this template is used only by your own "
+                        f"Markdown templates; copy {DEFAULT_TEMPLATES / (name.removesuffix(MARKDOWN) + HTML)} "
+                        "into the folder and make your change there"
+                        for name in sorted(own) if name.startswith("_") and name.endswith(MARKDOWN)
+                        and name.removesuffix(MARKDOWN) + HTML not in own
+                        and (DEFAULT_TEMPLATES / (name.removesuffix(MARKDOWN) + HTML)).is_file()]
         self.fragment: Fragment | None = None  # a cache of corpus.json's records (incremental.PageRenderer)
         self.common = {"corpus": corpus, "site": self.layout.options, "layout": self.layout,
                        "counts": corpus.counts(), "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT,
@@ -590,11 +646,11 @@ class Renderer:
             return render_corpus_json(self.corpus, self.fragment)
         if kind == "corpus_schema":
             return render_corpus_schema()
-        ctx = PageContext(self.layout, spec.path)
+        ctx = PageContext(self.layout, spec.path, markdown=kind in self.markdown_kinds)
         if kind == "source":
             values = {**values, "source_html": render_source_html(ctx, values["briefing"])}
         try:
-            template = self.env.get_template(TEMPLATES[kind])
+            template = self.env.get_template(self.templates[kind])
             text = template.render(**self.common, **values, ctx=ctx, ref=ctx.ref, refs=ctx.refs, md=ctx.md,
                                    md_inline=ctx.md_inline, esc=ctx.esc,
                                    url=ctx.url, href=ctx.href)  # documented for custom templates
@@ -606,8 +662,9 @@ class Renderer:
 
 
 def render_site(corpus: Corpus, overrides: Path | None = None, options: SiteOptions | None = None) -> dict[str, str]:
-    """Every generated page: docs-relative path -> Markdown. `overrides`: a folder of templates that replace the
-    package's defaults file by file. Raises BriefingsError on template errors."""
+    """Every generated page: docs-relative path -> its text (HTML, or Markdown from a project's Markdown template).
+    `overrides`: a folder of templates that replace the package's defaults file by file. Raises BriefingsError on
+    template errors."""
     renderer = Renderer(corpus, overrides, options)
     return {spec.path: renderer.render(spec) for spec in renderer.pages()}
 
