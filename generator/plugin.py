@@ -13,7 +13,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from logging.handlers import BufferingHandler
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ from .incremental import (
     stale_pages,
 )
 from .layout import SiteOptions
+from .linkcheck import find_broken_links, page_ids
 from .loader import ParseCache
 from .markup import sanitize_html
 from .render import (
@@ -108,6 +109,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.encoded: dict[str, bytes] = {}
         self.generated: set[str] = set()  # the paths of self.pages: a build releases their texts once MkDocs has them
         self.markdown: set[str] = set()  # the pages a project's Markdown templates make; the others are HTML
+        self.ids: dict[str, frozenset[str]] = {}  # the anchors of each HTML page, for the link check
         self.held: dict[str, bytes] = {}  # a build's converted pages until written, as UTF-8 (_hold_content)
         self.corpus: Corpus | None = None
         self.seconds = 0.0
@@ -293,6 +295,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 _HtmlPage(titles.get(path), file, config)  # file.page: MkDocs makes no Page of its own for it
             files.append(file)
         self._local_worker_shim(files, config)
+        self._check_links(files, set(self._texts) if self.cache is None else changed)
         self.generated, self.held = set(self._texts), {}
         if self.command != "serve":  # each File holds its text now, released once converted (_hold_content)
             self.pages, self.encoded = {}, {}
@@ -302,6 +305,19 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.outputs, self.rebuilt = outputs, 0
         self.seconds += time.perf_counter() - t0
         return files
+
+    def _check_links(self, files: Files, changed: set[str]) -> None:
+        """Every link of the HTML pages that changed must lead to a page and an anchor (linkcheck.py): a warning
+        each, as MkDocs gives for a Markdown page's links, so a strict build fails."""
+        t0 = time.perf_counter()
+        texts = _Decoded(self._texts)
+        pages = [path for path in changed if path in texts and path.endswith(".md") and path not in self.markdown]
+        self.ids = {path: ids for path, ids in self.ids.items() if path in texts and path not in changed}
+        for path in pages:
+            self.ids[path] = page_ids(texts[path])
+        for message in find_broken_links(pages, texts, {f.url: f.src_uri for f in files}, self.ids):
+            log.warning(message)
+        self.timings["links"] = time.perf_counter() - t0
 
     @staticmethod
     def _local_worker_shim(files: Files, config: MkDocsConfig) -> None:
@@ -431,6 +447,23 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+class _Decoded(Mapping[str, str]):
+    """A build's pages as text, decoded one at a time from the UTF-8 they are kept in (plugin.encoded)."""
+
+    def __init__(self, texts: dict[str, str] | dict[str, bytes]) -> None:
+        self.texts = texts
+
+    def __getitem__(self, path: str) -> str:
+        text = self.texts[path]
+        return text.decode() if isinstance(text, bytes) else text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 class _HtmlPage(Page):

@@ -623,7 +623,7 @@ class Renderer:
                         f"{name.removesuffix(MARKDOWN) + HTML} instead, so this template is used only by your own "
                         f"Markdown templates; copy {DEFAULT_TEMPLATES / (name.removesuffix(MARKDOWN) + HTML)} "
                         "into the folder and make your change there"
-                        for name in sorted(own) if name.startswith("_") and name.endswith(MARKDOWN)
+                        for name in sorted(own) if name.endswith(MARKDOWN) and name.removesuffix(MARKDOWN) not in TEMPLATES.values()
                         and name.removesuffix(MARKDOWN) + HTML not in own
                         and (DEFAULT_TEMPLATES / (name.removesuffix(MARKDOWN) + HTML)).is_file()]
         self.fragment: Fragment | None = None  # a cache of corpus.json's records (incremental.PageRenderer)

@@ -342,14 +342,14 @@ def test_tags_have_pages_listing_their_briefings(appendix_site: Path) -> None:
 
 @pytest.mark.parametrize(("directory_urls", "href"), [(True, "../../tags/talks/"), (False, "../tags/talks.html")])
 def test_a_briefings_tags_link_to_their_pages(directory_urls: bool, href: str) -> None:
-    # _tags.md.j2 is the tag line for briefing pages, where tags were plain text.
+    # _tags.html.j2 is the tag line for briefing pages, where tags were plain text.
     from generator.corpus import load_corpus
     from generator.layout import Layout, SiteOptions
     from generator.render import PageContext, make_env
 
     corpus = load_corpus(APPENDIX)
     ctx = PageContext(Layout(corpus, SiteOptions(use_directory_urls=directory_urls)), "briefings/talks-stall.md")
-    out = make_env(None).get_template("_tags.md.j2").render(b=corpus.briefings["talks-stall"], ctx=ctx)
+    out = make_env(None).get_template("_tags.html.j2").render(b=corpus.briefings["talks-stall"], ctx=ctx)
     assert f'<a class="bf-tag" href="{href}">talks</a>' in out and ">energy</a>" in out
 
 

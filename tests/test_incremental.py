@@ -123,10 +123,10 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
         path.write_text(text.replace("partnership-2016", str(arg)) if "partnership-2016" in text
                         else text.replace("partnership-renamed", str(arg)))
     elif what == "template":  # the project's override of one template: added, changed, or (empty) removed
-        override = project / "templates" / "briefing.md.j2"
+        override = project / "templates" / "briefing.html.j2"
         if arg:
             override.parent.mkdir(exist_ok=True)
-            override.write_text((PACKAGE_TEMPLATES / "briefing.md.j2").read_text() + f"\nOverridden {arg}\n")
+            override.write_text((PACKAGE_TEMPLATES / "briefing.html.j2").read_text() + f"\nOverridden {arg}\n")
         else:
             override.unlink(missing_ok=True)
     elif what == "seed":  # a source text: its page changes, the quotes are still found

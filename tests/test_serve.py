@@ -81,17 +81,17 @@ def test_serve_survives_a_broken_edit_and_recovers(tmp_path: Path) -> None:
 def test_a_projects_own_stale_banner(tmp_path: Path) -> None:
     """The stale banner is a template like the pages': a project's own shows, escaped; a broken one is a located
     error, and the last good pages are still served."""
-    own = ('<div class="bf-stale" markdown>\nOur own notice: {{ errors | length }}; {{ errors[0].message | esc }}\n'
+    own = ('<div class="bf-stale"><p>Our own notice: {{ errors | length }}; {{ errors[0].message | esc }}</p>\n'
            "</div>\n\n")
-    with serving(tmp_path, templates={"stale-banner.md.j2": own}) as (project, port, log):
+    with serving(tmp_path, templates={"stale-banner.html.j2": own}) as (project, port, log):
         url = f"http://127.0.0.1:{port}/briefings/beta-holds/"
         assert _wait(lambda: "Beta alliance holds" in (_get(url) or "")), log.read_text()
         beta = project / BETA
         beta.write_text(beta.read_text().replace("    by: vlad", '    by: "x**vl**"'))
         assert _wait(lambda: "Our own notice: 1;" in (_get(url) or "")), log.read_text()[-3000:]
-        assert "x**vl**" in (_get(url) or ""), "the message is escaped: its ** show, as no emphasis"
-        (project / "templates" / "stale-banner.md.j2").write_text("{{ nope }}\n", encoding="utf-8")
-        assert _wait(lambda: "stale-banner.md.j2:1:1: template error" in log.read_text()), log.read_text()[-3000:]
+        assert "x**vl**" in (_get(url) or ""), "the message is escaped: its ** show, as written"
+        (project / "templates" / "stale-banner.html.j2").write_text("{{ nope }}\n", encoding="utf-8")
+        assert _wait(lambda: "stale-banner.html.j2:1:1: template error" in log.read_text()), log.read_text()[-3000:]
         assert _wait(lambda: "Our own notice" not in (_get(url) or "Our own notice")), log.read_text()[-3000:]
         assert "Beta alliance holds" in (_get(url) or ""), "the last good page, without a banner"
         assert "Traceback" not in log.read_text()

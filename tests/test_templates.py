@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sitekit import MINI, briefings_cli, copy_project, mkdocs_build, output
 
-HOME = Path(__file__).resolve().parents[1] / "generator" / "templates" / "home.md.j2"
+HOME = Path(__file__).resolve().parents[1] / "generator" / "templates" / "home.html.j2"
 PLAIN = "plugins: [search, briefings]"
 
 # A line slipped in after the home template's front matter: (line, what the error says).
@@ -44,7 +44,7 @@ def test_a_broken_override_names_its_file_and_line(tmp_path: Path, kind: str,
     lines = HOME.read_text(encoding="utf-8").splitlines(keepends=True)
     end = lines.index("---\n", 1) + 1  # the front matter's closing line
     bad, says = BROKEN[kind]
-    override = project / "templates" / "home.md.j2"
+    override = project / "templates" / "home.html.j2"
     override.parent.mkdir()
     override.write_text("".join([*lines[:end], "\n", bad + "\n", *lines[end:]]), encoding="utf-8")
     proc = command(project)
@@ -70,3 +70,60 @@ def test_the_default_templates_folder_may_be_absent_even_when_named(tmp_path: Pa
     assert not (project / "templates").exists()
     proc = _build(project)
     assert proc.returncode == 0, output(proc)
+
+
+# A project's page template of the older kind: Markdown, with the helpers and a partial by its older name.
+LEGACY_BRIEFING = """---
+title: {{ briefing.title | page_title | tojson }}
+---
+# {{ esc(briefing.title) }}
+
+Our own page. **Summary:** {{ md_inline(briefing.summary) }}
+
+[All events]({{ href(layout.events_index) }}) · [first actor]({{ url(briefing.actors | first) }})
+
+{% for claim in briefing.claims %}
+{% include "_claim.md.j2" %}
+{% endfor %}
+"""
+
+
+def test_a_markdown_template_of_the_older_kind_still_makes_its_page(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "project")
+    (project / "templates").mkdir()
+    (project / "templates" / "briefing.md.j2").write_text(LEGACY_BRIEFING, encoding="utf-8")
+    proc = _build(project)
+    assert proc.returncode == 0, output(proc)
+    page = (tmp_path / "site" / "briefings" / "alpha-talks" / "index.html").read_text(encoding="utf-8")
+    assert "Our own page. <strong>Summary:</strong>" in page, "its Markdown is converted"
+    assert '<a href="../../events/" rel="noopener noreferrer">All events</a>' in page, "its .md links become URLs"
+    assert '<a href="../../actors/ivanov/" rel="noopener noreferrer">first actor</a>' in page
+    assert 'id="deal-fell-apart"' in page and "The deal fell apart quickly." in page, "the shipped claim partial"
+    other = (tmp_path / "site" / "briefings" / "beta-holds" / "index.html").read_text(encoding="utf-8")
+    assert "Our own page" in other and 'id="_summary"' not in other
+
+
+def test_a_partial_of_the_older_kind_is_named_with_the_file_to_copy(tmp_path: Path) -> None:
+    project = copy_project(MINI, tmp_path / "project")
+    (project / "templates").mkdir()
+    (project / "templates" / "_claim.md.j2").write_text("Our own claim\n", encoding="utf-8")
+    proc = _build(project)
+    assert proc.returncode != 0, "a warning: a strict build refuses it"
+    assert "_claim.md.j2: the pages are HTML now and include _claim.html.j2 instead" in proc.stderr, output(proc)
+    assert "generator/templates/_claim.html.j2 into the folder" in proc.stderr, output(proc)
+
+
+@pytest.mark.parametrize(("link", "says"), [
+    ('<a href="{{ href("nowhere.md") }}">x</a>', "the link 'nowhere/' leads to no page of the site"),
+    ('<a href="{{ href(layout.events_index, "no-such-event") }}">x</a>',
+     "the link 'events/#no-such-event' leads to no anchor '#no-such-event' on events/index.md"),
+])
+def test_every_link_of_a_generated_page_is_checked(tmp_path: Path, link: str, says: str) -> None:
+    project = copy_project(MINI, tmp_path / "project")
+    (project / "templates").mkdir()
+    (project / "templates" / "home.html.j2").write_text(HOME.read_text(encoding="utf-8") + link + "\n",
+                                                        encoding="utf-8")
+    proc = _build(project)
+    assert proc.returncode != 0, output(proc)
+    assert f"index.md: {says}" in proc.stderr, output(proc)
+    assert "Traceback" not in proc.stdout + proc.stderr, output(proc)

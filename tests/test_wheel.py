@@ -70,8 +70,8 @@ def test_a_project_without_templates_builds_with_the_packaged_ones(fresh_venv: P
 def test_one_overridden_template_shows_and_the_others_stay(fresh_venv: Path, tmp_path: Path) -> None:
     run([fresh_venv / "bin" / "briefings", "init", "project"], cwd=tmp_path)
     project = tmp_path / "project"
-    home = (PACKAGE_TEMPLATES / "home.md.j2").read_text(encoding="utf-8")
-    (project / "templates" / "home.md.j2").write_text(home + "\nThis home page is our own.\n", encoding="utf-8")
+    home = (PACKAGE_TEMPLATES / "home.html.j2").read_text(encoding="utf-8")
+    (project / "templates" / "home.html.j2").write_text(home + "\nThis home page is our own.\n", encoding="utf-8")
     run([fresh_venv / "bin" / "python", "-m", "mkdocs", "build", "--strict", "-d", tmp_path / "site"], cwd=project)
     site = tmp_path / "site"
     assert "This home page is our own." in page(site, "").article.text()
