@@ -31,7 +31,7 @@ def escape_html(text: str) -> str:
     return " ".join(str(text).split()).translate(_HTML)
 
 
-_PLAIN = re.compile(r"[^\\`*_&<>\[\]!\n]*")  # no mark Python-Markdown acts on in a single line
+_PLAIN = re.compile(r"[^\\`*_&<>\[\]!\n\t\r]*")  # no mark Python-Markdown acts on in a single line
 _MARKDOWN = markdown.Markdown(output_format="html")  # no extensions: user text has no headings, tables or ids
 
 
@@ -40,7 +40,7 @@ def markdown_html(text: str) -> str:
     """Inert user Markdown (neutralise_md's output) as HTML. A single line with no mark in it needs no parser."""
     text = text.strip("\n")
     if _PLAIN.fullmatch(text) and text == text.lstrip() and not _BLOCK_START.match(text):
-        return f"<p>{text.rstrip()}</p>" if text.strip() else ""
+        return f"<p>{text}</p>" if text.strip() else ""
     return _MARKDOWN.reset().convert(text)
 
 
