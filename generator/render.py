@@ -132,9 +132,10 @@ class PageContext:
     def page_link(self, to_page: str, label: str, anchor: str = "") -> str:
         return f'<a href="{self.html_href(to_page, anchor)}">{escape_html(label)}</a>'
 
-    def heading(self, level: int, id: str, text: str) -> str:
+    def heading(self, level: int, id: str, text: str, cls: str = "") -> str:
         """A heading of the page's table of contents, with its permanent link. `text`: HTML (escape data)."""
-        return (f'<h{level} id="{id}">{text}<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>'
+        attrs = f' class="{cls}" id="{id}"' if cls else f' id="{id}"'
+        return (f'<h{level}{attrs}>{text}<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>'
                 f'</h{level}>')
 
     def source_link(self, briefing: Briefing, anchor: str = "", label: str = "source text") -> str:
@@ -479,7 +480,7 @@ class PageContext:
         return render_network(list(self.corpus.actors.values()), self.corpus.relations, self.html_url)
 
 
-_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink" ', re.S)
+_HEADING = re.compile(r'<h([1-6])(?: class="[^"]*")? id="([^"]+)">(.*?)<a class="headerlink" ', re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
