@@ -229,7 +229,10 @@ class Layout:
                 return path[: -len("index.md")]
             return path[:-3] + "/"
 
-        src, dst = url(from_page), url(to_page)
+        return self.relative(url(from_page), url(to_page)) + (f"#{anchor}" if anchor else "")
+
+    def relative(self, src: str, dst: str) -> str:
+        """The URL of `dst` from the page at `src`, both final URLs from the site's root."""
         base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
         rel = self._rel_cache.get((base, dst))
         if rel is None:  # relpath is slow, and a page links to the same few pages many times
@@ -237,7 +240,7 @@ class Layout:
             if dst.endswith("/") and not rel.endswith("/"):
                 rel += "/"
             self._rel_cache[(base, dst)] = rel
-        return rel + (f"#{anchor}" if anchor else "")
+        return rel
 
 
     def pages(self, assets: list[str]) -> list[PageSpec]:

@@ -449,18 +449,19 @@ class PageContext:
 
     # Pictures (build-time SVG, a raw HTML block: its links are final URLs) ---------------------------------------
     @functools.cached_property
-    def _from_root(self) -> tuple[str, str]:
-        """This page's final URL from the site's root, and the way back up to the root from it."""
-        depth = self.page.count("/") + (self.layout.options.use_directory_urls and not self.page.endswith("index.md"))
-        return self.layout.html_url("index.md", self.page), "../" * depth
+    def _from_root(self) -> str:
+        """This page's final URL from the site's root."""
+        return self.layout.html_url("index.md", self.page)
 
     def html_url(self, id: str) -> str:
-        """The final URL of an id from this page (a picture holds hundreds: relpath once per id, not per link)."""
+        """The final URL of an id from this page (a page holds hundreds: its URL from the root is made once per
+        id, the way there once per folder and target)."""
         layout = self.layout
         root = memo(layout.root_urls, id, lambda: layout.html_url(layout.home_page, *layout.target(id)))
-        here, up = self._from_root
         path, _, anchor = root.partition("#")
-        return f"#{anchor}" if anchor and path == here else up + root
+        if anchor and path == self._from_root:
+            return f"#{anchor}"
+        return layout.relative(self._from_root, path) + (f"#{anchor}" if anchor else "")
 
     def timeline(self, events: Iterable[Event], briefing: Briefing | None = None) -> str:
         """The events on a time axis; on a briefing's page, those it reports from other briefings marked."""
