@@ -3,7 +3,9 @@ matching mkdocs.yml (our plugin removed), for engines that do not run it (Zensic
 
 from __future__ import annotations
 
+import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +85,42 @@ def _prepare_out(out: Path) -> None:
     (out / MARKER).write_text("made by `briefings render`; it replaces this folder on the next run\n")
 
 
+_HEADING = re.compile(r'<h([1-6])(?: class="([^"]*)")? id="([^"]+)">(.*?)<a class="headerlink" [^>]*>&para;</a></h\1>')
+_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Depth(HTMLParser):
+    """Where a page's elements begin, and how deep in other elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.starts: dict[tuple[int, int], int] = {}  # (line, column) -> depth
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.starts[self.getpos()] = self.depth
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+
+def markdown_headings(page: str) -> str:
+    """An HTML page with its top-level headings as Markdown headings, for an engine without the plugin, which makes
+    a page's table of contents from its Markdown headings only (the plugin reads it from the HTML)."""
+    depth = _Depth()
+    body_at = page.find("\n---\n", 4) + 5 if page.startswith("---\n") else 0
+    depth.feed(page[body_at:])
+    lines = page[body_at:].split("\n")
+    for n, line in enumerate(lines):
+        m = _HEADING.fullmatch(line)
+        if m and depth.starts.get((n + 1, 0)) == 0:
+            attrs = f"#{m[3]}" + "".join(f" .{c}" for c in (m[2] or "").split())
+            lines[n] = f"\n{'#' * int(m[1])} {m[4]} {{: {attrs} }}\n"
+    return page[:body_at] + "\n".join(lines)
+
+
 def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_file: str = "mkdocs.yml",
                 seeds: str = "seeds") -> Path:
     root = root.resolve()
@@ -113,7 +151,7 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
         if not target.is_relative_to(docs_out.resolve()):  # paths come from slug ids; belt and braces
             raise SystemExit(f"briefings render: refusing to write outside {docs_out}: {rel}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_text(markdown_headings(text) if rel.endswith(".md") else text, encoding="utf-8")
 
     config["plugins"] = plugins
     config["docs_dir"] = "docs"

@@ -32,7 +32,7 @@ def find_broken_links(pages: Iterable[str], texts: Mapping[str, str], urls: Mapp
     out = []
     for path in pages:
         url = here.get(path, "")
-        base = url if url.endswith("/") or not url else posixpath.dirname(url) + "/"
+        base = url if url.endswith("/") else posixpath.dirname(url)
         seen: set[str] = set()
         for href in _HREF.findall(texts[path]):
             if href in seen or _EXTERNAL.match(href):

@@ -474,7 +474,10 @@ class _HtmlPage(Page):
         if self.markdown is None:
             raise RuntimeError("the page was not read")
         self.content = self.markdown
-        self.toc = get_toc(toc_tokens(self.content))  # type: ignore[arg-type]
+        # A page that hides its table of contents (the claims pages: a heading a claim) gets none: Material would
+        # still write it into the page's navigation.
+        hidden = "toc" in (self.meta.get("hide") or [])
+        self.toc = get_toc([] if hidden else toc_tokens(self.content))  # type: ignore[arg-type]
         self.present_anchor_ids = set(_ID.findall(self.content))  # MkDocs checks docs/ pages' links against them
 
 

@@ -13,7 +13,7 @@ import json
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -173,7 +173,9 @@ class PageContext:
             return ""
         # Each link stands in as a placeholder while the text is converted, so that the conversion, cached by
         # text, serves every page (links are relative to the page); their labels are escaped once, by ref().
-        parts, links, at = [], [], 0
+        parts: list[str] = []
+        links: list[str] = []
+        at = 0
         for m in LINK.finditer(text):
             parts.append(neutralise_md(_unmark(text[at:m.start()])))
             parts.append(f"\ue000{len(links)}\ue001")
@@ -491,7 +493,7 @@ def toc_tokens(page: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
     for m in _HEADING.finditer(page):
-        token = {"level": int(m[1]), "id": m[2], "name": _TAG.sub("", m[3]).strip(), "children": []}
+        token: dict[str, Any] = {"level": int(m[1]), "id": m[2], "name": _TAG.sub("", m[3]).strip(), "children": []}
         while stack and stack[-1]["level"] >= token["level"]:
             stack.pop()
         (stack[-1]["children"] if stack else out).append(token)
@@ -589,7 +591,7 @@ class _Loader(jinja2.FileSystemLoader):
     """A project's Markdown template that includes a partial by its older name (`_claim.md.j2`) gets today's
     (`_claim.html.j2`), unless the project has its own of that name."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         try:
             return super().get_source(environment, template)
         except jinja2.TemplateNotFound:
@@ -621,13 +623,15 @@ class Renderer:
                           for kind, name in TEMPLATES.items()}
         self.markdown_kinds = {kind for kind, name in self.templates.items() if name.endswith(MARKDOWN)}
         # Its partials of the older kind are left out of the HTML pages: said, with the fix.
-        self.notices = [f"{overrides}/{name}: the pages are HTML now and include "
-                        f"{name.removesuffix(MARKDOWN) + HTML} instead, so this template is used only by your own "
-                        f"Markdown templates; copy {DEFAULT_TEMPLATES / (name.removesuffix(MARKDOWN) + HTML)} "
-                        "into the folder and make your change there"
-                        for name in sorted(own) if name.endswith(MARKDOWN) and name.removesuffix(MARKDOWN) not in TEMPLATES.values()
-                        and name.removesuffix(MARKDOWN) + HTML not in own
-                        and (DEFAULT_TEMPLATES / (name.removesuffix(MARKDOWN) + HTML)).is_file()]
+        self.notices = []
+        for name in sorted(own):
+            stem = name.removesuffix(MARKDOWN)
+            default = DEFAULT_TEMPLATES / (stem + HTML)
+            page = stem in TEMPLATES.values()
+            if name.endswith(MARKDOWN) and not page and stem + HTML not in own and default.is_file():
+                self.notices.append(f"{overrides}/{name}: the pages are HTML now and include {stem + HTML} instead, "
+                                    "so this template is used only by your own Markdown templates; copy "
+                                    f"{default} into the folder and make your change there")
         self.fragment: Fragment | None = None  # a cache of corpus.json's records (incremental.PageRenderer)
         self.common = {"corpus": corpus, "site": self.layout.options, "layout": self.layout,
                        "counts": corpus.counts(), "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT,
