@@ -1,5 +1,5 @@
-"""Making input inert in Markdown: escaping plain text, neutralising raw HTML, attribute lists and dangerous
-link schemes in user Markdown, and the allow-list HTML sanitizer applied to generated pages."""
+"""Making input inert: escaping plain text for HTML, neutralising raw HTML, attribute lists and dangerous link
+schemes in user Markdown and converting it to HTML, and the allow-list HTML sanitizer applied to generated pages."""
 
 from __future__ import annotations
 
@@ -12,18 +12,9 @@ from urllib.parse import quote
 import markdown
 import nh3
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>&])")  # what Python-Markdown unescapes (not `~`)
-_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-
-
-def escape_md(text: str) -> str:
-    """Plain text (a name, a title, a place) as inline Markdown that shows exactly those characters."""
-    return _MD_SPECIAL.sub(lambda m: _ENTITY.get(m[1]) or "\\" + m[1], " ".join(str(text).split()))
-
-
 # HTML's own characters, and the few that start inline Markdown, as character references: the text shows as
 # written in an HTML page, and stays text in a page a project's own Markdown template makes (render.py).
-_HTML = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*_[]{}|\\"})
+_HTML = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*_[]{}|\\#+"})
 
 
 def escape_html(text: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.markup import escape_md, inline_start, neutralise_md, page_title, plain_text, sanitize_html
+from generator.markup import escape_html, inline_start, neutralise_md, page_title, plain_text, sanitize_html
 
 MD = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables"])
 
@@ -22,7 +22,7 @@ def html_of(text: str) -> str:
 @pytest.mark.parametrize("text", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
                                   "[x](javascript:alert(1))", "*bold* _x_ `code` # h", "a | b", "{: onclick=x}"])
 def test_escaped_text_shows_exactly_its_characters(text: str) -> None:
-    out = html_of(escape_md(text))
+    out = html_of(escape_html(text))
     assert "<script" not in out and "<img" not in out and "<a " not in out and "<em>" not in out
     assert not re.search(r"<[^>]*\bon[a-z]+=", out)
 
@@ -87,7 +87,7 @@ def test_sanitizer_keeps_only_the_svg_the_pictures_draw() -> None:
 
 
 def test_tilde_needs_no_escape() -> None:
-    assert "\\~" not in html_of(escape_md("R & R ~ Ruritania"))
+    assert "\\~" not in html_of(escape_html("R & R ~ Ruritania"))
 
 
 def test_code_in_user_markdown_shows_as_written() -> None:
