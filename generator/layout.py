@@ -53,7 +53,6 @@ class Layout:
         self.corpus, self.options = corpus, options
         # Caches shared by the pages of a build (recording.memo: a page also records what the value was made from).
         self.label_cache: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its link text, as HTML
-        self._rel_cache: dict[tuple[str, str], str] = {}
         self.statement_cache: dict[str, tuple[str, frozenset[Key]]] = {}
         self.root_urls: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its final URL from the root (pictures)
         # Each briefing's and event's place in the corpus' order (newest source first; chronological).
@@ -221,27 +220,26 @@ class Layout:
 
     def html_url(self, from_page: str, to_page: str, anchor: str = "") -> str:
         """A final URL, for raw HTML where MkDocs does not rewrite `.md` links."""
+        return self.relative(self.page_url(from_page), self.page_url(to_page)) + (f"#{anchor}" if anchor else "")
 
-        def url(path: str) -> str:
-            if not self.options.use_directory_urls:
-                return path[:-3] + ".html"
-            if path == "index.md" or path.endswith("/index.md"):
-                return path[: -len("index.md")]
-            return path[:-3] + "/"
+    def page_url(self, path: str) -> str:
+        """A page's final URL from the site's root."""
+        if not self.options.use_directory_urls:
+            return path[:-3] + ".html"
+        if path == "index.md" or path.endswith("/index.md"):
+            return path[: -len("index.md")]
+        return path[:-3] + "/"
 
-        return self.relative(url(from_page), url(to_page)) + (f"#{anchor}" if anchor else "")
-
-    def relative(self, src: str, dst: str) -> str:
-        """The URL of `dst` from the page at `src`, both final URLs from the site's root."""
-        base = posixpath.dirname(src) if not src.endswith("/") else src.rstrip("/")
-        rel = self._rel_cache.get((base, dst))
-        if rel is None:  # relpath is slow, and a page links to the same few pages many times
-            rel = posixpath.relpath(dst or ".", base or ".")
-            if dst.endswith("/") and not rel.endswith("/"):
-                rel += "/"
-            self._rel_cache[(base, dst)] = rel
-        return rel
-
+    @staticmethod
+    def relative(src: str, dst: str) -> str:
+        """The URL of `dst` from the page at `src`, both final URLs from the site's root (plain paths, no `..`):
+        the folders they share dropped, and a `../` for each other folder of `src`."""
+        here = src.split("/")[:-1]  # the folders of `src`: "a/b/" -> a, b; "a/b.html" -> a
+        there = dst.split("/")
+        k = 0
+        while k < len(here) and k < len(there) - 1 and here[k] == there[k]:
+            k += 1
+        return "../" * (len(here) - k) + "/".join(there[k:]) or "./"
 
     def pages(self, assets: list[str]) -> list[PageSpec]:
         """Every page of the site, in the order MkDocs gets them, with what each template gets. `assets`: the

@@ -6,7 +6,6 @@ both call `Renderer`."""
 
 from __future__ import annotations
 
-import functools
 import html
 import itertools
 import json
@@ -97,13 +96,15 @@ class PageContext:
         self.markdown = markdown  # a project's Markdown template: href() and url() give `.md` paths for its links
         self.dir = posixpath.dirname(page)
         self.up = "../" * (self.dir.count("/") + 1) if self.dir else ""
+        self._from_root = layout.page_url(page)
+        self._rels: dict[str, str] = {}
 
     # Links -------------------------------------------------------------------------------------------
     def href(self, to_page: str, anchor: str = "") -> str:
         """The address of a generated page from this one: its final URL, or in a Markdown template its `.md`
         path (MkDocs turns those into URLs and checks them)."""
         if not self.markdown:
-            return self.layout.html_url(self.page, to_page, anchor)
+            return self.html_href(to_page, anchor)
         # Page paths are plain relative paths without `..`, so this is relpath without its cost.
         rel = to_page[len(self.dir) + 1:] if self.dir and to_page.startswith(self.dir + "/") else self.up + to_page
         return rel + (f"#{anchor}" if anchor else "")
@@ -113,7 +114,14 @@ class PageContext:
 
     def html_href(self, to_page: str, anchor: str = "") -> str:
         """A page's final URL from this one."""
-        return self.layout.html_url(self.page, to_page, anchor)
+        return self._relative(self.layout.page_url(to_page)) + (f"#{anchor}" if anchor else "")
+
+    def _relative(self, url: str) -> str:
+        """The way from this page to a URL from the site's root (a page links to the same few pages many times)."""
+        rel = self._rels.get(url)
+        if rel is None:
+            rel = self._rels[url] = Layout.relative(self._from_root, url)
+        return rel
 
     def ref(self, id: str, label: str | None = None) -> str:
         """A link to any briefing, actor, event or claim, shown by its name or title; a claim by its statement
@@ -397,7 +405,7 @@ class PageContext:
         return KIND_PLURAL[kind]
 
     def tag_link(self, tag: str) -> str:
-        return f'<a class="bf-tag" href="{self.layout.html_url(self.page, self.layout.tag_page(tag))}">{tag}</a>'
+        return f'<a class="bf-tag" href="{self.html_href(self.layout.tag_page(tag))}">{tag}</a>'
 
     # The claims filter ----------------------------------------------------------------------------------
     def claim_data(self, claim: Claim) -> str:
@@ -410,7 +418,7 @@ class PageContext:
 
     def filter_url(self, **facets: str) -> str:
         """The claims appendix narrowed to these facets (sourcing="anonymous"), as a final URL."""
-        return self.layout.html_url(self.page, self.layout.claims_index) + "?" + urlencode(facets)
+        return self.html_href(self.layout.claims_index) + "?" + urlencode(facets)
 
     def claims_filter(self, claims: list[Claim], index: str = "") -> str:
         """The filter's controls as one raw HTML block, shown only when the script runs. Options are the values
@@ -443,28 +451,27 @@ class PageContext:
                          f'<option value="">any</option>{opts}</select></label>')
         data = f' data-index="{html.escape(index)}"' if index else ""
         if self.layout.split_claims and self.page != self.layout.claims_index:  # a month page: offer every month
-            data += f' data-all="{self.layout.html_url(self.page, self.layout.claims_index)}"'
+            data += f' data-all="{self.html_href(self.layout.claims_index)}"'
         return (f'<div class="bf-filter" data-search-exclude="" data-total="{len(claims)}"{data}>'
                 f'<div class="bf-filter-facets">{"".join(parts)}</div>'
                 '<p class="bf-filter-status" role="status"></p></div>')
 
 
-    # Pictures (build-time SVG, a raw HTML block: its links are final URLs) ---------------------------------------
-    @functools.cached_property
-    def _from_root(self) -> str:
-        """This page's final URL from the site's root."""
-        return self.layout.html_url("index.md", self.page)
-
     def html_url(self, id: str) -> str:
-        """The final URL of an id from this page (a page holds hundreds: its URL from the root is made once per
-        id, the way there once per folder and target)."""
+        """The final URL of an id from this page (a page links to hundreds: the id's URL from the root is made once
+        a build, the way there from this page once per page)."""
         layout = self.layout
-        root = memo(layout.root_urls, id, lambda: layout.html_url(layout.home_page, *layout.target(id)))
-        path, _, anchor = root.partition("#")
+
+        def from_root() -> str:
+            page, anchor = layout.target(id)
+            return layout.page_url(page) + (f"#{anchor}" if anchor else "")
+
+        path, _, anchor = memo(layout.root_urls, id, from_root).partition("#")
         if anchor and path == self._from_root:
             return f"#{anchor}"
-        return layout.relative(self._from_root, path) + (f"#{anchor}" if anchor else "")
+        return self._relative(path) + (f"#{anchor}" if anchor else "")
 
+    # Pictures (build-time SVG) ------------------------------------------------------------------------------
     def timeline(self, events: Iterable[Event], briefing: Briefing | None = None) -> str:
         """The events on a time axis; on a briefing's page, those it reports from other briefings marked."""
         elsewhere = (lambda e: e.briefing != briefing.id) if briefing is not None else None
@@ -476,7 +483,7 @@ class PageContext:
         layout = self.layout
         return render_graph(actor, self.corpus.actor_relations[actor.id], self.corpus.actor_coactors.get(actor.id, []),
                             self.corpus.actors, self.html_url,
-                            lambda r: layout.html_url(self.page, layout.briefing_page(r.briefing), "_relations"))
+                            lambda r: self.html_href(layout.briefing_page(r.briefing), "_relations"))
 
     def network(self) -> str:
         """The most connected actors and their relations, for the actors index."""
@@ -523,7 +530,7 @@ def render_source_html(ctx: PageContext, briefing: Briefing) -> str:
             continue
         starts = "".join(f'<span id="quote-{c.id}"></span>' for (s, _e), c in spans if s == a)
         first = covering[0]
-        url = ctx.layout.html_url(ctx.page, *ctx.layout.target(first.id))
+        url = ctx.html_href(*ctx.layout.target(first.id))
         title = html.escape("quoted by " + ", ".join(c.id for c in covering))
         out.append(f'{starts}<mark class="bf-quote" title="{title}"><a href="{url}">{piece}</a></mark>')
     return '<div class="bf-source-text">' + "".join(out) + "</div>"
