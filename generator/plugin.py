@@ -60,7 +60,7 @@ from .render import (
     toc_tokens,
     with_banner,
 )
-from .searchindex import compact_search_entries
+from .searchindex import compact_search_entries, searchable
 from .sitedir import (
     MARKER,
     BuildLock,
@@ -111,6 +111,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.markdown: set[str] = set()  # the pages a project's Markdown templates make; the others are HTML
         self.ids: dict[str, frozenset[str]] = {}  # the anchors of each HTML page, for the link check
         self.held: dict[str, bytes] = {}  # a build's converted pages until written, as UTF-8 (_hold_content)
+        self.whole: str | None = None  # a page's HTML while the search plugin reads it without what it leaves out
         self.corpus: Corpus | None = None
         self.seconds = 0.0
         self.timings: dict[str, float] = {}  # load (read + validate + link), render, sanitize: for the benchmark
@@ -344,11 +345,17 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         held = self.held.pop(page.file.src_uri, None)
         if held is not None:
             page.content = held.decode("utf-8", "surrogatepass")
+        if page.file.src_uri in self.generated and page.content and _search_index(config) is not None:
+            # The search plugin, next, reads what is left of the page; the page is written whole.
+            self.whole = page.content
+            page.content = searchable(page.content)
         return context
 
     def _note_search_entries(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                              nav: Navigation) -> TemplateContext:
         # After the search plugin's, which is listed first and has just indexed the page.
+        if self.whole is not None:
+            page.content, self.whole = self.whole, None
         if self.corpus is not None and page.file.src_uri in self.generated:
             index = _search_index(config)
             if index is not None:

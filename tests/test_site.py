@@ -748,7 +748,9 @@ def test_a_build_releasing_its_pages_still_titles_indexes_and_writes_each(tmp_pa
             for url, own in pages.items():  # every page of the mini site is generated
                 compact_search_entries(own, url, corpus.claims, corpus.events)
                 docs += own
-        return sorted((d["location"], d["title"], d["text"]) for d in docs)  # in the order the files are listed
+        # Material's parser lets an empty paragraph of an excluded block through; the plugin hands it the page
+        # without those blocks (searchindex.searchable).
+        return sorted((d["location"], d["title"], d["text"].replace(" <p></p>", "")) for d in docs)
 
     assert entries(mini_site) == entries(site, compact=True)
     assert any(text for _, _, text in entries(mini_site)), "the search entries have text"
