@@ -98,7 +98,7 @@ def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int, str, bo
 _LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(\s*([^\s()<>\[\]]+)\s*\)")
 _SAFE_TARGET = re.compile(r"(?:https?://[^/?#\s]|mailto:[^\s])", re.IGNORECASE)
 # Block structure that would make a heading (and an id), an admonition (a class) or a setext underline.
-_UNDERLINE = re.compile(r"^([ \t]*)([=-])(?=\2*[ \t]*$)", re.MULTILINE)
+_UNDERLINE = re.compile(r"^([ \t>]*)([=-])(?=\2*[ \t]*$)", re.MULTILINE)
 _ADMONITION = re.compile(r"^([ \t>]*)(!)(?=!!)", re.MULTILINE)
 
 

@@ -118,6 +118,7 @@ FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCh
 @example("```foo bar\n\n<img src=x onerror=alert(1)>\n\n```")  # not a fence to Markdown
 @example("[x](javascript&#58;alert(1))")
 @example("## __config\n\nT\n===\n\n> # __search\n\n- ### __drawer")
+@example("``\n> `\n> =")  # a setext underline inside a quote
 def test_user_markdown_is_inert_whatever_it_holds(text: str) -> None:
     out = neutralise_md(text)
     assert not audit(out), (text, out, audit(out))
