@@ -213,7 +213,8 @@ class PageRenderer:
         signatures: dict[str, Any] = {}
         rendered = []
         shared: dict[int, tuple[Any, set[Key]]] = {}
-        for spec in renderer.pages():
+        specs = renderer.pages()
+        for spec in specs:
             keys: set[Key] = set()
             signature = (spec.kind, _signature(spec.values, keys, shared))
             path = spec.path
@@ -230,7 +231,7 @@ class PageRenderer:
             rendered.append(path)
         self.texts, self.reads, self.signatures, self.rendered = texts, reads, signatures, rendered
         self.fragments = fragments
-        self.markdown = {spec.path for spec in renderer.pages() if spec.kind in renderer.markdown_kinds}
+        self.markdown = {spec.path for spec in specs if spec.kind in renderer.markdown_kinds}
         self.notices = renderer.notices
         self.previous = (renderer, watched, shape, sources)
         return texts
