@@ -93,7 +93,8 @@ def run(n: int, out: Path) -> dict:
     generator_s = t.get("load", 0) + t.get("render", 0) + t.get("sanitize", 0) + t.get("links", 0)
     return {"n": n, "make_corpus_s": make_s, "wall_s": ours["wall"], "peak_mb": ours["maxrss_mb"],
             **site_stats(out / f"site-n{n}"), "load_s": t.get("load", 0), "render_s": t.get("render", 0),
-            "sanitize_s": t.get("sanitize", 0), "links_s": t.get("links", 0), "generator_s": generator_s, "mkdocs_s": ours["wall"] - generator_s,
+            "sanitize_s": t.get("sanitize", 0), "links_s": t.get("links", 0), "generator_s": generator_s,
+            "mkdocs_s": ours["wall"] - generator_s,
             "generator_share": generator_s / ours["wall"], "floor_s": floor["wall"],
             "floor_peak_mb": floor["maxrss_mb"], "vs_floor": ours["wall"] / floor["wall"]}
 
@@ -174,7 +175,8 @@ def table(rows: list[dict]) -> str:
     body = "".join(
         f"| {r['n']:,} | {r['wall_s']:.1f} | {r['peak_mb']:.0f} | {r['pages']:,} | {r['largest_kb']:.0f} | "
         f"{r['site_mb']:.1f} | {r['search_mb']:.1f} | {r['load_s']:.2f} | {r['render_s']:.2f} | "
-        f"{r['sanitize_s']:.2f} | {r.get('links_s', 0):.2f} | {r['generator_share']:.0%} | {r['floor_s']:.1f} | {r['vs_floor']:.2f} |\n"
+        f"{r['sanitize_s']:.2f} | {r.get('links_s', 0):.2f} | {r['generator_share']:.0%} | {r['floor_s']:.1f} | "
+        f"{r['vs_floor']:.2f} |\n"
         for r in rows)
     return head + body
 
