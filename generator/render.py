@@ -490,7 +490,8 @@ class PageContext:
         return render_network(list(self.corpus.actors.values()), self.corpus.relations, self.html_url)
 
 
-_HEADING = re.compile(r'<h([1-6])(?: class="[^"]*")? id="([^"]+)">(.*?)<a class="headerlink" ', re.S)
+_HEADING = re.compile(r'<h([1-6])(?: class="[^"]*")? id="([^"]+)">(.*?)</h\1>', re.S)
+_PERMALINK = '<a class="headerlink" '
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -500,7 +501,10 @@ def toc_tokens(page: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
     for m in _HEADING.finditer(page):
-        token: dict[str, Any] = {"level": int(m[1]), "id": m[2], "name": _TAG.sub("", m[3]).strip(), "children": []}
+        text, link, _ = m[3].partition(_PERMALINK)
+        if not link:
+            continue
+        token: dict[str, Any] = {"level": int(m[1]), "id": m[2], "name": _TAG.sub("", text).strip(), "children": []}
         while stack and stack[-1]["level"] >= token["level"]:
             stack.pop()
         (stack[-1]["children"] if stack else out).append(token)

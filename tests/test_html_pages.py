@@ -1,0 +1,75 @@
+"""The pieces that let the generated pages be HTML: relative URLs, the table of contents read from the headings,
+the page the search plugin reads, the link check, and the headings an export writes back as Markdown."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.export import markdown_headings
+from generator.layout import Layout
+from generator.linkcheck import find_broken_links, page_ids
+from generator.render import toc_tokens
+from generator.searchindex import searchable
+
+_FOLDERS = st.lists(st.sampled_from(["a", "b", "actors", "2015"]), max_size=3)
+_URL = st.one_of(_FOLDERS.map(lambda f: "/".join(f) + "/" if f else ""),  # directory URLs
+                 st.tuples(_FOLDERS, st.sampled_from(["index.html", "x.html"])).map(lambda t: "/".join([*t[0], t[1]])))
+
+
+@given(_URL, _URL)
+def test_a_relative_url_leads_where_it_should(src: str, dst: str) -> None:
+    rel = Layout.relative(src, dst)
+    assert urljoin("http://site/" + src, rel) == "http://site/" + dst, rel
+    assert not rel.startswith("/") and rel
+
+
+def test_the_table_of_contents_nests_the_headings_with_a_permanent_link() -> None:
+    page = ('<h1 id="_title">T<a class="headerlink" href="#_title">¶</a></h1><h2 id="a">A <bdi>x</bdi>'
+            '<a class="headerlink" href="#a">¶</a></h2><h3 class="bf-event-title" id="e">E'
+            '<a class="headerlink" href="#e">¶</a></h3><h3 id="plain">not listed</h3>'
+            '<h2 id="b">B<a class="headerlink" href="#b">¶</a></h2>')
+    [title] = toc_tokens(page)
+    assert [(t["id"], t["name"]) for t in title["children"]] == [("a", "A x"), ("b", "B")]
+    assert [t["id"] for t in title["children"][0]["children"]] == ["e"]
+
+
+def test_search_reads_a_page_without_what_it_leaves_out() -> None:
+    page = ('<p>kept</p><div class="x" data-search-exclude><div>inner</div><p>after the inner div</p>'
+            '<div data-search-exclude=""><p>nested</p></div></div><h2 id="s">Summary</h2>'
+            '<figure data-search-exclude=""><svg><a href="#"><title>t</title></a></svg></figure><p>tail</p>')
+    assert searchable(page) == '<p>kept</p><h2 id="s">Summary</h2><p>tail</p>'
+    assert searchable("<p>no blocks</p>") == "<p>no blocks</p>"
+
+
+def test_the_link_check_names_links_to_no_page_and_no_anchor() -> None:
+    texts = {"index.md": '<a href="actors/x/">x</a> <a href="actors/y/">y</a> <a href="#top">top</a>'
+                         ' <a href="https://example.org/">web</a> <a href="actors/x/#_here">here</a>'
+                         ' <a href="actors/x/#_gone">gone</a> <a href="claims/?sourcing=named">filtered</a>',
+             "actors/x.md": '<h1 id="_here">X</h1><a href="../../">home</a><a href="../y/">y</a>',
+             "claims/index.md": "<p>claims</p>"}
+    urls = {"": "index.md", "actors/x/": "actors/x.md", "claims/": "claims/index.md"}
+    ids = {path: page_ids(text) for path, text in texts.items()}
+    assert find_broken_links(list(texts), texts, urls, ids) == [
+        "index.md: the link 'actors/y/' leads to no page of the site; fix the template that makes this page",
+        "index.md: the link '#top' leads to no anchor '#top' on index.md; fix the template that makes this page",
+        "index.md: the link 'actors/x/#_gone' leads to no anchor '#_gone' on actors/x.md; fix the template that "
+        "makes this page",
+        "actors/x.md: the link '../y/' leads to no page of the site; fix the template that makes this page",
+    ]
+    flat = {"index.html": "index.md", "actors/x.html": "actors/x.md", "claims/index.html": "claims/index.md"}
+    texts = {"index.md": '<a href="actors/x.html">x</a> <a href="claims/index.html">c</a>',
+             "actors/x.md": '<a href="../index.html">home</a>', "claims/index.md": ""}
+    assert find_broken_links(list(texts), texts, flat, {}) == []
+
+
+def test_an_export_writes_its_top_level_headings_as_markdown() -> None:
+    page = ('---\ntitle: "T"\n---\n<h2 id="_summary">Summary<a class="headerlink" href="#_summary" title="Permanent '
+            'link">&para;</a></h2>\n<div class="bf-event">\n<h3 class="bf-event-title" id="e">E<a class="headerlink" '
+            'href="#e" title="Permanent link">&para;</a></h3>\n</div>\n')
+    out = markdown_headings(page)
+    assert "\n## Summary {: #_summary }\n" in out
+    assert '<h3 class="bf-event-title" id="e">' in out, "a heading inside a block stays HTML"
+    assert out.startswith('---\ntitle: "T"\n---\n')
