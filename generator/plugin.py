@@ -1,8 +1,8 @@
 """The MkDocs adapter: the only module that imports mkdocs. Loads and validates in `on_config` (before MkDocs
 cleans site/, so a bad edit leaves the last good site), adds the pages with `File.generated` (in memory; under
-`mkdocs serve --dirty` from a cache of files, so unchanged pages are skipped: incremental.py), sanitizes their
-HTML, builds into a staging folder swapped in at the end (sitedir.py), and watches briefings, templates and
-seeds under `mkdocs serve`."""
+`mkdocs serve --dirty` from a cache of files, so unchanged pages are skipped: incremental.py), hands MkDocs their
+HTML as it is (`_HtmlPage`) and checks their links (linkcheck.py), sanitizes them, builds into a staging folder
+swapped in at the end (sitedir.py), and watches briefings, templates and seeds under `mkdocs serve`."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             inputs = inputs_digest([self._path(config, self.config.briefings), Path(self.config.templates)],
                                    sources) + repr(options)
         # A build's corpus and pages live until its process ends: the collector, which walked them again and again
-        # while MkDocs worked (3 s at 1,000 briefings), leaves them be. Not under `mkdocs serve`, which replaces them.
+        # while MkDocs worked (2-3 s at 1,000 briefings), leaves them be. Not under `mkdocs serve`, which replaces them.
         one_shot = self.command in ("build", "gh-deploy")
         if one_shot:
             gc.disable()
@@ -355,7 +355,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         held = self.held.pop(page.file.src_uri, None)
         if held is not None:
             page.content = held.decode("utf-8", "surrogatepass")
-        if page.file.src_uri in self.generated and page.content and _search_index(config) is not None:
+        searched = not (page.meta.get("search") or {}).get("exclude")  # as Material's search plugin decides
+        if page.file.src_uri in self.generated and page.content and searched and _search_index(config) is not None:
             # The search plugin, next, reads what is left of the page; the page is written whole.
             self.whole = page.content
             page.content = searchable(page.content)
@@ -495,10 +496,7 @@ class _HtmlPage(Page):
         # still write it into the page's navigation.
         hidden = "toc" in (self.meta.get("hide") or [])
         self.toc = get_toc([] if hidden else toc_tokens(self.content))  # type: ignore[arg-type]
-        self.present_anchor_ids = set(_ID.findall(self.content))  # MkDocs checks docs/ pages' links against them
-
-
-_ID = re.compile(r' id="([^"]+)"')
+        self.present_anchor_ids = set(page_ids(self.content))  # MkDocs checks docs/ pages' links against them
 
 
 def _nav_titles(nav: Any) -> dict[str, str]:
