@@ -8,10 +8,11 @@ to page), so each page keeps what is its own and leaves out what only repeats wh
 - every event: its heading, place and descriptions (its actors, briefings and claims are `data-search-exclude`);
 - a briefing's summary and key points.
 
-Material's parser reads a page without what is marked `data-search-exclude` (`searchable`). Left out: the other
-sections, which list what has a result of its own (a briefing's claims, actors, events and
+Left out: the other sections, which list what has a result of its own (a briefing's claims, actors, events and
 relations; a profile's briefings, claims, relations and disputes; the year lists of briefings, the claims pages'
-headings per briefing, the index tables, the legend)."""
+headings per briefing, the index tables, the legend). Material's parser reads a page without what is marked
+`data-search-exclude` and without the sections whose entries would be left out (`searchable`): parsing them was
+most of its time."""
 
 from __future__ import annotations
 
@@ -24,11 +25,22 @@ PAGE_TEXT = 1000
 KEPT_SECTIONS = frozenset({"_summary", "_key-points"})
 _TAG = re.compile(r"<[^>]*>")
 _EXCLUDED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
+_HEADING = re.compile(r"<h[1-6]\b[^>]*\sid=")
+_SECTION = re.compile(r'<h2\b[^>]*\sid="(_[^"]*)"')  # ids of our own sections begin with "_", never a record's
+# An element's start tag, not a void element's nor a self-closed one's.
+_OPEN = re.compile(r"<(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr)\b)"
+                   r"[a-zA-Z][^>]*(?<!/)>")
 
 
 def searchable(html: str) -> str:
-    """A generated page's HTML without the elements marked `data-search-exclude`, for Material's search plugin to
-    parse: it reads every element of a page, those it then leaves out too, and that was half of a build's time."""
+    """A generated page's HTML without what would not stay in its search entries, for Material's search plugin to
+    parse: it reads every element of a page, those it then leaves out too, and that was half of a build's time.
+    Gives the same entries, once pared down (compact_search_entries), as the whole page."""
+    return _without_sections(_without_excluded(html))
+
+
+def _without_excluded(html: str) -> str:
+    """Without the elements marked `data-search-exclude` (Material's parser leaves them out)."""
     out, at = [], 0
     while m := _EXCLUDED.search(html, at):
         out.append(html[at:m.start()])
@@ -38,6 +50,30 @@ def searchable(html: str) -> str:
             if not depth:
                 at = tag.end()
                 break
+    out.append(html[at:])
+    return "".join(out)
+
+
+def _without_sections(html: str) -> str:
+    """Without the sections (a heading `<h2 id="_name">` up to the next heading with an id) whose entries are
+    left out (not in KEPT_SECTIONS). Only a section at the top level of the page, whose HTML opens and closes the
+    same elements, goes: the parser then reads the rest as before. Never the page's first heading (its entry is
+    the page's own). The HTML is well formed (the sanitizer wrote it), so counting tags tells the depth."""
+    starts = [m.start() for m in _HEADING.finditer(html)]
+    if len(starts) < 2:
+        return html
+    bounds = [*starts, len(html)]
+    depths, depth, at = [], 0, 0
+    for pos in bounds:  # the depth of elements open at each heading, and at the end
+        depth += len(_OPEN.findall(html, at, pos)) - html.count("</", at, pos)
+        depths.append(depth)
+        at = pos
+    out, at = [], 0
+    for i in range(1, len(starts)):
+        m = _SECTION.match(html, starts[i])
+        if m and m[1] not in KEPT_SECTIONS and depths[i] == depths[i + 1] == 0:
+            out.append(html[at:starts[i]])
+            at = bounds[i + 1]
     out.append(html[at:])
     return "".join(out)
 

@@ -3,16 +3,20 @@ the page the search plugin reads, the link check, and the headings an export wri
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urljoin
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.corpus import load_corpus
 from generator.export import markdown_headings
 from generator.layout import Layout
 from generator.linkcheck import find_broken_links, page_ids
-from generator.render import toc_tokens
-from generator.searchindex import searchable
+from generator.render import render_site, toc_tokens
+from generator.searchindex import _without_excluded, compact_search_entries, searchable
 
 _FOLDERS = st.lists(st.sampled_from(["a", "b", "actors", "2015"]), max_size=3)
 _URL = st.one_of(_FOLDERS.map(lambda f: "/".join(f) + "/" if f else ""),  # directory URLs
@@ -42,6 +46,41 @@ def test_search_reads_a_page_without_what_it_leaves_out() -> None:
             '<figure data-search-exclude=""><svg><a href="#"><title>t</title></a></svg></figure><p>tail</p>')
     assert searchable(page) == '<p>kept</p><h2 id="s">Summary</h2><p>tail</p>'
     assert searchable("<p>no blocks</p>") == "<p>no blocks</p>"
+
+
+def test_search_reads_a_page_without_the_sections_it_leaves_out() -> None:
+    page = ('<h1 id="_title">T</h1><p>own</p><h2 id="_actors">Actors</h2><table><tr><td>x</td></tr></table>'
+            '<h2 id="_summary">Summary</h2><p>kept</p><h2 id="_group">B</h2><div class="row"><h3 id="c1">claim</h3>'
+            '</div><div><h2 id="_nested">N</h2><p>n</p></div><h2 id="_last">L</h2><ul><li>l<br>m</li></ul>')
+    assert searchable(page) == ('<h1 id="_title">T</h1><p>own</p><h2 id="_summary">Summary</h2><p>kept</p>'
+                                '<h2 id="_group">B</h2><div class="row"><h3 id="c1">claim</h3></div><div>'
+                                '<h2 id="_nested">N</h2><p>n</p></div>'), \
+        "a section goes when it opens and closes the same elements, at the top level; the page's own stays"
+    assert searchable('<h2 id="_first">F</h2><p>own</p>') == '<h2 id="_first">F</h2><p>own</p>'
+
+
+@pytest.mark.parametrize("project", [Path(__file__).parent.parent, *sorted((Path(__file__).parent / "fixtures")
+                                                                           .iterdir())], ids=lambda p: p.name)
+def test_search_entries_are_the_same_from_the_page_search_reads(project: Path) -> None:
+    """Material's search plugin, given what `searchable` leaves of each generated page, makes the same entries,
+    once pared down, as from the whole page (less the excluded blocks, which its parser leaves out too)."""
+    from material.plugins.search.plugin import SearchIndex
+
+    corpus = load_corpus(project)
+
+    def entries(html: str) -> list[dict[str, str]]:
+        index = SearchIndex()
+        index.add_entry_from_context(SimpleNamespace(content=html, toc=[], url="p/", meta={}, title="T"))
+        compact_search_entries(index.entries, "p/", corpus.claims, corpus.events)
+        return index.entries
+
+    shorter = 0
+    for path, text in render_site(corpus).items():
+        if path.endswith(".md"):
+            html = text.split("\n---\n", 1)[1]
+            assert entries(searchable(html)) == entries(_without_excluded(html)), path
+            shorter += len(searchable(html)) < len(_without_excluded(html))
+    assert shorter, "some sections were left out"
 
 
 def test_the_link_check_names_links_to_no_page_and_no_anchor() -> None:
