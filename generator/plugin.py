@@ -35,6 +35,7 @@ from mkdocs.utils.templates import TemplateContext
 from .corpus import Corpus, load_corpus
 from .errors import BriefingsError
 from .incremental import (
+    IdleCollector,
     PageCache,
     PageRenderer,
     SearchEntries,
@@ -132,6 +133,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
         self.renderer: PageRenderer | None = None  # renders only what an edit changed, under `mkdocs serve --dirty`
         self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
+        self.collector = IdleCollector()  # `mkdocs serve`: the cycle collector runs between rebuilds
 
     @property
     def _texts(self) -> dict[str, str] | dict[str, bytes]:
@@ -151,6 +153,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
     def on_shutdown(self) -> None:
+        self.collector.close()
         if self.cache is not None:
             self.cache.close()
             self.cache, self.parsed, self.renderer = None, None, None
@@ -164,6 +167,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         t0 = time.perf_counter()
+        if self.command == "serve":
+            self.collector.pause()  # until on_post_build or on_build_error
         root = self._root(config)
         options = SiteOptions.from_config(config, self.config)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
@@ -421,6 +426,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.command == "serve":
+            self.collector.resume_later()
         warned = sum(sum(h.counts.values()) for h in _strict_counters()) if config.strict else 0
         if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -454,6 +461,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                  f"{n['claims']} claims{drafts}; {len(self.generated)} pages generated; generator {self.seconds:.2f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.command == "serve":
+            self.collector.resume_later()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
             shutil.rmtree(staging_of(self.final_dir), ignore_errors=True)

@@ -5,12 +5,14 @@ across builds); the clean build runs in its own process, as the first build of a
 
 from __future__ import annotations
 
+import gc
 import gzip
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -19,6 +21,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from sitekit import ENV, split_project
+
+from generator.incremental import IdleCollector
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "generator" / "templates"
 
@@ -237,3 +241,23 @@ def test_parsed_files_are_reused_only_while_their_bytes_are_the_same(tmp_path: P
     beta.write_text(good.replace("title: Beta alliance holds", "title: Beta alliance still holds"))
     assert errors(True) == []
     assert load_corpus(project, cache=cache).briefings["beta-holds"].title == "Beta alliance still holds"
+
+
+def test_under_serve_the_collector_runs_between_builds_not_during_them() -> None:
+    collector = IdleCollector(delay=0.05)
+    try:
+        collector.pause()
+        assert not gc.isenabled(), "off while a build runs"
+        collector.resume_later()
+        assert not gc.isenabled(), "not at once: the reader first gets the page"
+        deadline = time.monotonic() + 10
+        while not gc.isenabled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert gc.isenabled(), "on again once the build is over"
+        collector.resume_later()
+        collector.pause()  # the next build began before the collection
+        time.sleep(0.2)
+        assert not gc.isenabled(), "a build that has begun is not interrupted"
+    finally:
+        collector.close()
+    assert gc.isenabled()
