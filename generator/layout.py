@@ -54,6 +54,7 @@ class Layout:
         # Caches shared by the pages of a build (recording.memo: a page also records what the value was made from).
         self.label_cache: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its link text, as HTML
         self.statement_cache: dict[str, tuple[str, frozenset[Key]]] = {}
+        self.period_cache: dict[tuple[str, str], tuple[dict[Any, str], frozenset[Key]]] = {}  # (actor, folder)
         self.root_urls: dict[str, tuple[str, frozenset[Key]]] = {}  # id -> its final URL from the root (pictures)
         # Each briefing's and event's place in the corpus' order (newest source first; chronological).
         self.order = {id: i for i, id in enumerate([*corpus.briefings, *corpus.events])}

@@ -140,6 +140,23 @@ class PageContext:
     def page_link(self, to_page: str, label: str, anchor: str = "") -> str:
         return f'<a href="{self.html_href(to_page, anchor)}">{escape_html(label)}</a>'
 
+    def period_links(self, actor_id: str, periods: Iterable[Any], current: Any) -> str:
+        """Links to each of an actor's period pages, the current one in bold. A busy actor has hundreds of periods
+        and each of their pages lists them all, so the links are made once: the way from one period page to
+        another is the same from each of them (their URLs share a folder), and from a page to itself it is that
+        of any other."""
+        def make() -> dict[Any, str]:
+            urls = {period: self.layout.page_url(self.layout.actor_period_page(actor_id, period)) for period in periods}
+            links = {}
+            for period, url in urls.items():
+                start = self._from_root if period != current else next((u for q, u in urls.items() if q != period), url)
+                links[period] = f'<a href="{Layout.relative(start, url)}">{escape_html(str(period))}</a>'
+            return links
+
+        folder = self._from_root.rstrip("/").rpartition("/")[0]
+        links = memo(self.layout.period_cache, (actor_id, folder), make)
+        return " · ".join(f"<strong>{period}</strong>" if period == current else link for period, link in links.items())
+
     def heading(self, level: int, id: str, text: str, cls: str = "") -> str:
         """A heading of the page's table of contents, with its permanent link. `text`: HTML (escape data)."""
         attrs = f' class="{cls}" id="{id}"' if cls else f' id="{id}"'
