@@ -6,6 +6,7 @@ both call `Renderer`."""
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -196,24 +197,11 @@ class PageContext:
         line, without the paragraph around it (table cells, list items)."""
         if not text:
             return ""
-        # Each link stands in as a placeholder while the text is converted, so that the conversion, cached by
-        # text, serves every page (links are relative to the page); their labels are escaped once, by ref().
-        parts: list[str] = []
-        links: list[str] = []
-        at = 0
-        for m in LINK.finditer(text):
-            parts.append(neutralise_md(_unmark(text[at:m.start()])))
-            parts.append(f"\ue000{len(links)}\ue001")
-            links.append(self.ref(m[1].strip(), m[2].strip() or None if m[2] else None))
-            at = m.end()
-        parts.append(neutralise_md(_unmark(text[at:])))
-        source = "".join(parts)
-        if inline:
-            out = markdown_html(inline_start(" ".join(source.split())))
-            out = out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else out
-        else:
-            out = markdown_html(source)
-        return _PLACEHOLDER.sub(lambda m: links[int(m[1])], out) if links else out
+        out, links = _convert_md(text, inline)
+        if not links:
+            return out
+        refs = [self.ref(id, label) for id, label in links]  # relative to this page: made for each
+        return _PLACEHOLDER.sub(lambda m: refs[int(m[1])], out)
 
     def md_inline(self, text: str | None) -> str:
         """User Markdown on one line (table cells, list items)."""
@@ -530,6 +518,28 @@ def toc_tokens(page: str) -> list[dict[str, Any]]:
 
 
 _PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a claim's text shows on several pages
+def _convert_md(text: str, inline: bool) -> tuple[str, tuple[tuple[str, str | None], ...]]:
+    """User Markdown as HTML (PageContext.md), its links as placeholders `\ue000N\ue001` (they are relative to
+    the page), and the links' ids and labels. Converted once per text: the links are escaped by ref()."""
+    parts: list[str] = []
+    links: list[tuple[str, str | None]] = []
+    at = 0
+    for m in LINK.finditer(text):
+        parts.append(neutralise_md(_unmark(text[at:m.start()])))
+        parts.append(f"\ue000{len(links)}\ue001")
+        links.append((m[1].strip(), m[2].strip() or None if m[2] else None))
+        at = m.end()
+    parts.append(neutralise_md(_unmark(text[at:])))
+    source = "".join(parts)
+    if inline:
+        out = markdown_html(inline_start(" ".join(source.split())))
+        out = out[3:-4] if out.startswith("<p>") and out.endswith("</p>") else out
+    else:
+        out = markdown_html(source)
+    return out, tuple(links)
 
 
 def _unmark(text: str) -> str:
