@@ -19,6 +19,7 @@ from logging.handlers import BufferingHandler
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,6 +40,7 @@ from .incremental import (
     PageCache,
     PageRenderer,
     SearchEntries,
+    TemplateCache,
     clear_dir,
     fingerprint,
     inputs_digest,
@@ -133,6 +135,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
         self.renderer: PageRenderer | None = None  # renders only what an edit changed, under `mkdocs serve --dirty`
         self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
+        self.templates = TemplateCache()  # the theme's compiled templates, under `mkdocs serve --dirty`
         self.collector = IdleCollector()  # `mkdocs serve`: the cycle collector runs between rebuilds
 
     @property
@@ -148,6 +151,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if command == "serve" and dirty:
             self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
             self.parsed, self.inputs, self.renderer = {}, None, PageRenderer()
+            self.templates = TemplateCache()
             # MkDocs warns that a dirty build may leave stale pages; this plugin makes it exact, and in strict
             # mode the warning would abort every build.
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
@@ -348,6 +352,11 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if files.get_file_from_path(path) is None:
             text = (DEFAULT_TEMPLATES / WORKER_SHIM).read_text(encoding="utf-8")
             files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.cache is not None:
+            env.bytecode_cache = self.templates
+        return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.cache is not None:

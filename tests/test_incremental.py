@@ -14,7 +14,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+import jinja2
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.commands.build import build
@@ -22,7 +24,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from sitekit import ENV, split_project
 
-from generator.incremental import IdleCollector
+from generator.incremental import IdleCollector, TemplateCache
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parents[1] / "generator" / "templates"
 
@@ -261,3 +263,23 @@ def test_under_serve_the_collector_runs_between_builds_not_during_them() -> None
     finally:
         collector.close()
     assert gc.isenabled()
+
+
+def test_the_theme_is_compiled_once_per_serve_session_and_again_once_edited(tmp_path: Path) -> None:
+    """MkDocs makes a new Jinja environment for every build; the plugin gives each the session's compiled code."""
+    cache, compiled = TemplateCache(), []
+
+    class Env(jinja2.Environment):
+        def _compile(self, source: str, filename: str) -> Any:
+            compiled.append(filename)
+            return super()._compile(source, filename)
+
+    def render() -> str:
+        return Env(loader=jinja2.FileSystemLoader(tmp_path), bytecode_cache=cache).get_template("t.html").render(x=1)
+
+    (tmp_path / "t.html").write_text("one {{ x }}")
+    assert render() == render() == "one 1"
+    assert len(compiled) == 1, "compiled once"
+    (tmp_path / "t.html").write_text("two {{ x }}")
+    assert render() == "two 1", "an edited template is compiled anew"
+    assert len(compiled) == 2
