@@ -142,21 +142,29 @@ class PageContext:
         return f'<a href="{self.html_href(to_page, anchor)}">{escape_html(label)}</a>'
 
     def period_links(self, actor_id: str, periods: Iterable[Any], current: Any) -> str:
-        """Links to each of an actor's period pages, the current one in bold. A busy actor has hundreds of periods
-        and each of their pages lists them all, so the links are made once: the way from one period page to
-        another is the same from each of them (their URLs share a folder), and from a page to itself it is that
-        of any other."""
+        """Links to each of an actor's period pages, the current one in bold."""
+        links = self._period_links(actor_id, periods)
+        return " · ".join(f"<strong>{period}</strong>" if period == current else link for period, link in links.items())
+
+    def period_link(self, actor_id: str, periods: Iterable[Any], period: Any) -> str:
+        """A link to one of an actor's period pages (`periods`: all of them)."""
+        return self._period_links(actor_id, periods)[period]
+
+    def _period_links(self, actor_id: str, periods: Iterable[Any]) -> dict[Any, str]:
+        """Each period's link, from this page. A busy actor has hundreds of periods and each of their pages lists
+        them all, so the links are made once: the way from one period page to another is the same from each of
+        them (their URLs share a folder), and from a page to itself it is that of any other."""
         def make() -> dict[Any, str]:
             urls = {period: self.layout.page_url(self.layout.actor_period_page(actor_id, period)) for period in periods}
             links = {}
             for period, url in urls.items():
-                start = self._from_root if period != current else next((u for q, u in urls.items() if q != period), url)
+                start = self._from_root if url != self._from_root else next(
+                    (u for u in urls.values() if u != url), url)
                 links[period] = f'<a href="{Layout.relative(start, url)}">{escape_html(str(period))}</a>'
             return links
 
         folder = self._from_root.rstrip("/").rpartition("/")[0]
-        links = memo(self.layout.period_cache, (actor_id, folder), make)
-        return " · ".join(f"<strong>{period}</strong>" if period == current else link for period, link in links.items())
+        return memo(self.layout.period_cache, (actor_id, folder), make)
 
     def heading(self, level: int, id: str, text: str, cls: str = "") -> str:
         """A heading of the page's table of contents, with its permanent link. `text`: HTML (escape data)."""

@@ -1,19 +1,23 @@
 """The pieces that let the generated pages be HTML: relative URLs, the table of contents read from the headings,
-the page the search plugin reads, the link check, and the headings an export writes back as Markdown."""
+the page the search plugin reads, the link check, the headings an export writes back as Markdown, and a busy
+actor's period links."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urljoin
 
 import pytest
+from corpuskit import MINI
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.corpus import load_corpus
 from generator.export import markdown_headings
-from generator.layout import Layout
+from generator.layout import Layout, SiteOptions
 from generator.linkcheck import find_broken_links, page_ids
 from generator.render import render_site, toc_tokens
 from generator.searchindex import _without_excluded, compact_search_entries, searchable
@@ -112,3 +116,44 @@ def test_an_export_writes_its_top_level_headings_as_markdown() -> None:
     assert "\n## Summary {: #_summary }\n" in out
     assert '<h3 class="bf-event-title" id="e">' in out, "a heading inside a block stays HTML"
     assert out.startswith('---\ntitle: "T"\n---\n')
+
+
+def test_a_busy_actors_period_page_links_its_neighbours_and_folds_the_rest(tmp_path: Path) -> None:
+    """An actor of many periods: each period page leads to the one before and after, and lists all of them
+    folded, every link leading to its period's page (the links are made once per actor)."""
+    project = tmp_path / "project"
+    shutil.copytree(MINI, project)
+    for year in range(2001, 2015):
+        (project / "briefings" / f"year-{year}.yml").write_text(
+            f"title: Year {year}\nsource:\n  title: Y{year}\n  publication: gazette\n  published: {year}-04\n"
+            f"summary: About [[vlad]].\nactors:\n  vlad: Speaks.\n", encoding="utf-8")
+    pages = render_site(load_corpus(project), None, SiteOptions(actor_split_threshold=1))
+    periods = sorted(p for p in pages if re.fullmatch(r"actors/vlad/[^/]+\.md", p))
+    assert len(periods) > 12, periods
+    layout_url = {p: p[:-3] + "/" for p in periods}  # directory URLs
+
+    def links(html: str) -> dict[str, str]:
+        return {label: urljoin("http://site/x/" + page_url, href) for href, label in
+                re.findall(r'<a href="([^"]*)">([^<]*)</a>', html)}
+
+    for i, path in enumerate(periods):
+        page_url = layout_url[path]
+        text = pages[path]
+        head, _, folded = text.partition('<details class="bf-periods">')
+        label = path.split("/")[-1][:-3]
+        assert f"<summary>All {len(periods)} periods</summary>" in folded
+        assert f"<strong>{label}</strong>" in folded and f">{label}</a>" not in folded, "its own period, not a link"
+        everything = links(folded.split("</details>")[0])
+        assert {u.removeprefix("http://site/x/") for u in everything.values()} == \
+            {layout_url[p] for p in periods if p != path}, path
+        intro = head[head.index("the profile."):]
+        if i:
+            before = periods[i - 1].split("/")[-1][:-3]
+            assert links(intro)[before] == "http://site/x/" + layout_url[periods[i - 1]], "the one before"
+        else:
+            assert "Previous period" not in intro
+        if i + 1 < len(periods):
+            after = periods[i + 1].split("/")[-1][:-3]
+            assert links(intro)[after] == "http://site/x/" + layout_url[periods[i + 1]], "the one after"
+        else:
+            assert "Next:" not in intro
