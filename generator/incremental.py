@@ -83,10 +83,10 @@ class TemplateCache(jinja2.BytecodeCache):
 
 
 class IdleCollector:
-    """Under `mkdocs serve`, the cycle collector waits until the reader has the rebuilt page. A serve session
-    holds a large heap (the corpus, every page, MkDocs' objects), and each rebuild allocated enough to set off a
-    full collection over all of it in the middle of the rebuild: 0.5-1.3 s of a 5 s edit at 1,000 briefings. So
-    the collector is off while a build runs and collects `delay` seconds after it, unless the next build has
+    """Under `mkdocs serve --dirty`, the cycle collector waits until the reader has the rebuilt page. A serve
+    session holds a large heap (the corpus, every page, MkDocs' objects), and each rebuild allocated enough to set
+    off a full collection over all of it in the middle of the rebuild: 0.5-1.3 s of a 5 s edit at 1,000 briefings.
+    So the collector is off while a rebuild runs and collects `delay` seconds after it, unless the next build has
     begun (it then waits for that build's end)."""
 
     def __init__(self, delay: float = 1.0) -> None:

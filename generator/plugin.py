@@ -136,7 +136,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.renderer: PageRenderer | None = None  # renders only what an edit changed, under `mkdocs serve --dirty`
         self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
         self.templates = TemplateCache()  # the theme's compiled templates, under `mkdocs serve --dirty`
-        self.collector = IdleCollector()  # `mkdocs serve`: the cycle collector runs between rebuilds
+        self.collector = IdleCollector()  # `mkdocs serve --dirty`: the cycle collector runs between rebuilds
 
     @property
     def _texts(self) -> dict[str, str] | dict[str, bytes]:
@@ -171,8 +171,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         t0 = time.perf_counter()
-        if self.command == "serve":
-            self.collector.pause()  # until on_post_build or on_build_error
+        if self.cache is not None and self.corpus is not None:
+            # An incremental rebuild: the collector waits for its end (on_post_build, on_build_error). Not the
+            # first build, which makes the whole site: kept off, its garbage would add 8 % to the session's peak.
+            self.collector.pause()
         root = self._root(config)
         options = SiteOptions.from_config(config, self.config)
         if self.command in ("build", "gh-deploy"):  # every command that writes site_dir (serve: a temp folder)
@@ -435,7 +437,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.command == "serve":
+        if self.cache is not None:
             self.collector.resume_later()
         warned = sum(sum(h.counts.values()) for h in _strict_counters()) if config.strict else 0
         if self.command == "serve" and config.strict:
@@ -470,7 +472,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                  f"{n['claims']} claims{drafts}; {len(self.generated)} pages generated; generator {self.seconds:.2f} s")
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.command == "serve":
+        if self.cache is not None:
             self.collector.resume_later()
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         if self.final_dir is not None:
