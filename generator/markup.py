@@ -3,7 +3,6 @@ schemes in user Markdown and converting it to HTML, and the allow-list HTML sani
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from bisect import bisect_left, bisect_right
@@ -26,9 +25,9 @@ _PLAIN = re.compile(r"[^\\`*_&<>\[\]!\n\t\r]*")  # no mark Python-Markdown acts 
 _MARKDOWN = markdown.Markdown(output_format="html")  # no extensions: user text has no headings, tables or ids
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a claim's text shows on several pages
 def markdown_html(text: str) -> str:
-    """Inert user Markdown (neutralise_md's output) as HTML. A single line with no mark in it needs no parser."""
+    """Inert user Markdown (neutralise_md's output) as HTML. A single line with no mark in it needs no parser.
+    Not cached here: its caller, render._convert_md, is, by the user's text."""
     text = text.strip("\n")
     if _PLAIN.fullmatch(text) and text == text.lstrip() and not _BLOCK_START.match(text):
         return f"<p>{text}</p>" if text.strip() else ""
