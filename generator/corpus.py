@@ -205,6 +205,11 @@ ATTRIBUTED_OPENING = re.compile(
     r"alleges?|alleged|maintains|argues|contends|states|stated|insists|insisted)\s+that\b)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every claim's text, at each build of `mkdocs serve`
+def _opens_with_attribution(text: str) -> bool:
+    return ATTRIBUTED_OPENING.match(text) is not None
+
+
 def _check_via(b: Briefing, c: Claim, checker: _Checker) -> None:
     for i, aid in enumerate(c.via):
         if aid == c.by:
@@ -282,7 +287,7 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
             if c.translation is not None and c.quote is None:
                 checker.error(c, "translation", "a translation translates the quote; add the quote in the source's "
                               "own words, or remove the translation")
-            if ATTRIBUTED_OPENING.match(c.text):
+            if _opens_with_attribution(c.text):
                 warnings.append(BriefingError(c.loc_of("text"), c.path_of("text"), "the text opens with who "
                                               "asserts it; state the proposition itself (who asserts it is `by`, "
                                               "`attribution` and `sourcing`)", warning=True))

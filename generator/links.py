@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ class LinkRef:
     end: int
 
 
-def parse_links(text: str) -> list[LinkRef]:
+# Kept across the builds of `mkdocs serve`: an edit links every field of the corpus again, nearly all unchanged.
+@functools.lru_cache(maxsize=1 << 17)
+def parse_links(text: str) -> tuple[LinkRef, ...]:
     """Every `[[...]]` in a Markdown string, in order."""
-    return [LinkRef(m[1].strip(), (m[2] or "").strip() or None, m.start(), m.end()) for m in LINK.finditer(text)]
+    return tuple(LinkRef(m[1].strip(), (m[2] or "").strip() or None, m.start(), m.end()) for m in LINK.finditer(text))

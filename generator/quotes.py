@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from array import array
@@ -81,6 +82,8 @@ class NormalisedText:
         run = 1 + (self._orig_at[k + 1] - self._norm_at[k + 1]) - (self._orig_at[k] - self._norm_at[k])
         return self._orig_at[k] + run + (j - self._norm_at[k] - 1)
 
+    # By text and quote, kept across the builds of `mkdocs serve` (texts are kept: corpus.normalised_text).
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019
     def find(self, quote: str) -> tuple[int, int] | None:
         """The (start, end) span of `quote` in the original text, or None."""
         needle = normalise(quote)
