@@ -352,11 +352,14 @@ def _signature(value: Any, keys: set[Key], shared: dict[int, tuple[Any, set[Key]
     if t in _PLAIN:
         return value
     if t is list or t is tuple:
-        collection = RECORD_COLLECTIONS.get(type(value[0])) if value else None
-        if collection is not None and all(type(v) is type(value[0]) for v in value):  # most lists: no call per item
+        first = type(value[0]) if value else None
+        collection = RECORD_COLLECTIONS.get(first)  # type: ignore[arg-type]
+        if collection is not None and all(type(v) is first for v in value):  # most lists: no call per item
             ids = tuple(v.id for v in value)
             keys.update(zip(itertools.repeat(collection), ids))
             return ids
+        if first is str and all(type(v) is str for v in value):  # a busy actor's periods, on each period's page
+            return tuple(value)
         return tuple(_signature(v, keys, shared) for v in value)
     if isinstance(value, dict):
         return tuple((k, _signature(v, keys, shared)) for k, v in value.items())
