@@ -76,6 +76,7 @@ from .sitedir import (
     staging_of,
     swap_in,
 )
+from .watching import NativeWatch
 
 log = logging.getLogger("mkdocs.plugins.briefings")
 STALE_BANNER = "stale-banner.html.j2"  # a template, overridable like the others
@@ -137,6 +138,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.last_good: tuple[Corpus, dict[str, str]] | None = None  # served, marked stale, after a failed rebuild
         self.templates = TemplateCache()  # the theme's compiled templates, under `mkdocs serve --dirty`
         self.collector = IdleCollector()  # `mkdocs serve --dirty`: the cycle collector runs between rebuilds
+        self.watcher = NativeWatch()  # `mkdocs serve`: an edit seen at once (watching.py)
 
     @property
     def _texts(self) -> dict[str, str] | dict[str, bytes]:
@@ -158,6 +160,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_shutdown(self) -> None:
         self.collector.close()
+        self.watcher.close()
         if self.cache is not None:
             self.cache.close()
             self.cache, self.parsed, self.renderer = None, None, None
@@ -432,8 +435,20 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for name in (self.config.briefings, self.config.templates, self.config.seeds):
             path = self._path(config, name)
             if path.exists():
-                server.watch(str(path))
+                self._watch(server, str(path))
         return server
+
+    def _watch(self, server: LiveReloadServer, path: str) -> None:
+        """`server.watch(path)`, its handler scheduled on MkDocs' polling observer and a native one (watching.py)."""
+        polling = getattr(server, "observer", None)
+        if polling is None or not hasattr(polling, "schedule"):
+            server.watch(path)
+            return
+        server.observer = _Redirect(polling, self.watcher)  # type: ignore[assignment]
+        try:
+            server.watch(path)
+        finally:
+            server.observer = polling
 
     @event_priority(-200)  # after every other plugin's (the offline plugin's, at -100, writes into site_dir)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -485,6 +500,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+class _Redirect:
+    """Stands for MkDocs' observer while `server.watch` schedules its handler: to both observers, once a change."""
+
+    def __init__(self, polling: Any, native: NativeWatch) -> None:
+        self.polling, self.native = polling, native
+
+    def schedule(self, handler: Any, path: str, recursive: bool = True) -> Any:
+        return self.native.watch(self.polling, handler, path, recursive)
 
 
 class _Decoded(Mapping[str, str]):

@@ -283,3 +283,47 @@ def test_the_theme_is_compiled_once_per_serve_session_and_again_once_edited(tmp_
     (tmp_path / "t.html").write_text("two {{ x }}")
     assert render() == "two 1", "an edited template is compiled anew"
     assert len(compiled) == 2
+
+
+def test_each_change_of_a_watched_file_reaches_mkdocs_once(tmp_path: Path) -> None:
+    """Under `mkdocs serve` a briefing is watched by MkDocs' polling and by a native observer (watching.py): one
+    save, one rebuild, whichever observer reports it first; a build reading the files triggers none."""
+    from watchdog.events import (
+        FileClosedNoWriteEvent,
+        FileMovedEvent,
+        FileModifiedEvent,
+        FileOpenedEvent,
+        FileSystemEventHandler,
+    )
+
+    from generator.watching import OnceHandler
+
+    passed: list[str] = []
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            passed.append(event.src_path)
+
+    old = tmp_path / "old.yml"
+    old.write_text("title: Old\n")
+    once = OnceHandler(Handler(), str(tmp_path))
+    once.dispatch(FileModifiedEvent(str(old)))
+    assert passed == [], "a file as it was when watching began is no change"
+    once.dispatch(FileOpenedEvent(str(old)))
+    once.dispatch(FileClosedNoWriteEvent(str(old)))
+    assert passed == [], "a build reading a file is no change"
+    briefing = tmp_path / "b.yml"
+    briefing.write_text("title: One\n")
+    once.dispatch(FileModifiedEvent(str(briefing)))  # the native observer, at once
+    once.dispatch(FileModifiedEvent(str(briefing)))  # MkDocs' polling, up to half a second later
+    assert passed == [str(briefing)]
+    time.sleep(0.01)
+    briefing.write_text("title: Two, longer\n")
+    once.dispatch(FileModifiedEvent(str(briefing)))
+    assert passed == [str(briefing)] * 2, "the next save is news"
+    saved = tmp_path / ".b.yml.tmp"  # an editor's atomic save: a new file moved over the old one
+    saved.write_text("title: Three\n")
+    saved.replace(briefing)
+    once.dispatch(FileMovedEvent(str(saved), str(briefing)))
+    once.dispatch(FileModifiedEvent(str(briefing)))
+    assert passed == [str(briefing)] * 2 + [str(saved)]
