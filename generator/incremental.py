@@ -3,9 +3,9 @@ session so that an edit rebuilds only the pages whose text changed, and the serv
 build's. No MkDocs import here (plugin.py is the adapter).
 
 PageRenderer renders again only the pages that read what an edit changed (what a page reads is recorded:
-recording.py). MkDocs' dirty mode then rebuilds a page when its source is newer than its output: generated pages
-get a real source file in a cache folder outside docs/, rewritten only when the page's text changed; outputs of
-pages that are gone are deleted; and the search index, which Material merges as if one page had changed, is
+recording.py). MkDocs' dirty mode then rebuilds only the pages it is told changed: generated pages get a real
+source file in a cache folder outside docs/, rewritten only when the page's text changed; outputs of pages that
+are gone are deleted; and the search index, which Material merges as if one page had changed, is
 rewritten from each page's own entries."""
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,14 +35,18 @@ from .render import Renderer
 
 
 class PageCache:
-    """The generated pages of the previous build, as files MkDocs can compare with their outputs."""
+    """The generated pages of the previous build, as files MkDocs reads, and which of them are still to be built.
+    MkDocs' dirty mode compares each file's time with its output's (33,000 stat calls an edit at a thousand
+    briefings); the plugin knows which pages changed, so it answers for its own files (`pending`)."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="briefings-pages-"))  # per serve session, never in docs/
+        self.root = str(self.dir)
         self.texts: dict[str, str] = {}
+        self.pending: set[str] = set()  # changed since the last build that ended: a failed build leaves them here
 
     def source(self, path: str) -> str:
-        return str(self.dir / path)
+        return os.path.join(self.root, path)
 
     def update(self, pages: dict[str, str]) -> list[str]:
         """Write the pages whose text changed (or that are new), delete those that are gone; the changed."""
@@ -56,7 +59,12 @@ class PageCache:
             with open(target, "w", encoding="utf-8", newline="") as f:  # the bytes MkDocs would have had
                 f.write(pages[path])
         self.texts = dict(pages)
+        self.pending = (self.pending & pages.keys()) | set(changed)
         return changed
+
+    def built(self) -> None:
+        """MkDocs has written every pending page."""
+        self.pending = set()
 
     def forget(self) -> None:
         """Every page counts as changed at the next build (the configuration changed, or the site was cleared)."""
@@ -133,18 +141,6 @@ def stale_pages(error_files: Iterable[str], pages: Iterable[str]) -> set[str]:
         stem = PurePosixPath(file).stem
         wanted |= {f"briefings/{stem}.md", f"sources/{stem}.md"}
     return wanted & set(pages)
-
-
-def mark_newer(source: str, output: str) -> None:
-    """Make a changed page's source newer than its last output: two writes within one tick of a coarse clock
-    would otherwise leave the page looking unchanged to MkDocs."""
-    try:
-        out = os.stat(output).st_mtime_ns
-    except FileNotFoundError:
-        return
-    if os.stat(source).st_mtime_ns <= out:
-        t = max(time.time_ns(), out + 10**7)
-        os.utime(source, ns=(t, t))
 
 
 def prune_outputs(before: set[str], now: set[str], site_dir: str) -> int:

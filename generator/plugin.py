@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from logging.handlers import BufferingHandler
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from mkdocs.config import config_options as c
@@ -44,7 +44,6 @@ from .incremental import (
     clear_dir,
     fingerprint,
     inputs_digest,
-    mark_newer,
     prune_outputs,
     stale_pages,
 )
@@ -312,10 +311,11 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             if self.cache is None:
                 file = File.generated(config, path, content=text, inclusion=inclusion)
             else:
-                # A source file MkDocs' dirty mode can compare with the output: unchanged pages are not rebuilt.
-                file = File.generated(config, path, abs_src_path=self.cache.source(path), inclusion=inclusion)
-                if path in changed:
-                    mark_newer(file.abs_src_path, file.abs_dest_path)  # type: ignore[arg-type]
+                # MkDocs' dirty mode builds only the pages that changed since they were last built.
+                served = cast(_ServedFile, _ServedFile.generated(config, path, abs_src_path=self.cache.source(path),
+                                                                 inclusion=inclusion))  # generated makes a cls
+                served.modified = path in self.cache.pending
+                file = served
             if path.endswith(".md") and path not in self.markdown:
                 _HtmlPage(titles.get(path), file, config)  # file.page: MkDocs makes no Page of its own for it
             files.append(file)
@@ -472,6 +472,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 (self.site_dir / MARKER).write_text("made by a briefings build; the next build replaces this folder\n")
             self._unlock()
         if self.cache is not None:
+            self.cache.built()
             if _search_index(config) is not None:
                 self.search.rewrite(Path(config.site_dir) / "search" / "search_index.json")
             rendered = len(self.renderer.rendered) if self.renderer is not None else 0
@@ -500,6 +501,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+class _ServedFile(File):
+    """A generated file under `mkdocs serve --dirty`, read from the page cache: modified when its text changed
+    since it was last built (incremental.PageCache.pending), not by comparing file times."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
 
 
 class _Redirect:

@@ -219,6 +219,38 @@ def test_a_dirty_rebuild_rebuilds_only_the_pages_that_changed(tmp_path: Path, ca
     shutil.rmtree(served)
 
 
+def test_the_pages_of_a_rebuild_that_failed_are_built_by_the_next(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A rebuild can fail after the edit's pages were rendered (a full disk while writing): the next rebuild, with
+    nothing edited since, still writes them, and the served site equals a clean build."""
+    import mkdocs.commands.build as mkdocs_build
+
+    project = split_project(tmp_path / "project")
+    served, clean = tmp_path / "served", tmp_path / "clean"
+    serve_build(project, served, first=True)
+    try:
+        path = project / BETA
+        path.write_text(path.read_text().replace("title: Beta alliance holds", "title: Beta alliance still holds"))
+
+        def disk_full(*args: object, **kwargs: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        with monkeypatch.context() as m:
+            m.setattr(mkdocs_build, "_build_page", disk_full)
+            try:
+                serve_build(project, served)
+            except Exception:  # noqa: BLE001 - MkDocs reports it; serve would carry on
+                pass
+            else:
+                raise AssertionError("the rebuild should have failed")
+        assert "still holds" not in (served / "briefings" / "beta-holds" / "index.html").read_text()
+        serve_build(project, served)
+        assert "still holds" in (served / "briefings" / "beta-holds" / "index.html").read_text()
+        clean_build(project, clean)
+        assert differences(served, clean) == []
+    finally:
+        load_config(config_file=str(project / "mkdocs.yml")).plugins.on_shutdown()
+
+
 def test_parsed_files_are_reused_only_while_their_bytes_are_the_same(tmp_path: Path) -> None:
     from generator.corpus import load_corpus
     from generator.errors import BriefingsError
