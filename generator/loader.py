@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -29,6 +30,10 @@ class Loaded:
     markdown: list[tuple[str, Location, str]] = field(default_factory=list)
     errors: list[BriefingError] = field(default_factory=list)
     seeds: str = "seeds"  # the folder source texts are read from (the plugin's `seeds` option)
+
+    @functools.cached_property
+    def seeds_dir(self) -> Path:
+        return (self.root / self.seeds).resolve()
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -190,18 +195,17 @@ def _read_source_text(b: model.Briefing, root: Path, loaded: Loaded) -> str | No
         loaded.errors.append(BriefingError(loc, where, f"'{text_path}' is outside the project; source texts must "
                                            f"live inside it (e.g. {loaded.seeds}/article.txt), symlinks out included"))
         return None
-    why = refuse_to_read(path, root, MAX_SOURCE_BYTES)
-    if why:
-        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' {why}"))
+    target = resolve_input(path, root, MAX_SOURCE_BYTES)
+    if isinstance(target, str):
+        loaded.errors.append(BriefingError(loc, where, f"'{text_path}' {target}"))
         return None
-    seeds = (root / loaded.seeds).resolve()
-    if not path.resolve().is_relative_to(seeds):
+    if not target.is_relative_to(loaded.seeds_dir):
         loaded.errors.append(BriefingError(loc, where, f"'{text_path}' is not in the seeds folder '{loaded.seeds}': "
                                            "source texts are published, so they are read only from there; move it "
                                            "there, or name another folder with the `seeds` option (--seeds)"))
         return None
     try:
-        with path.open("rb") as f:
+        with target.open("rb") as f:  # the file checked, even if the link changed since
             data = f.read(MAX_SOURCE_BYTES + 1)
     except OSError as e:
         loaded.errors.append(BriefingError(loc, where, f"cannot read '{text_path}': {e.strerror}"))
@@ -229,6 +233,12 @@ def refuse_to_read(path: Path, root: Path, limit: int | None = None) -> str | No
     """Why a file of the project must not be read as input, or None. Input is published, so: only regular
     files inside the project (symlinks followed), never in a hidden folder or a dot-file (`.git/config`,
     `.env`), and at most `limit` bytes. `root` is resolved."""
+    why = resolve_input(path, root, limit)
+    return why if isinstance(why, str) else None
+
+
+def resolve_input(path: Path, root: Path, limit: int | None = None) -> Path | str:
+    """The file `path` is (symlinks followed) if it may be read as input, else why not (refuse_to_read)."""
     written = Path(os.path.normpath(path))
     if not _inside(written, root):
         return "is outside the project"
@@ -254,7 +264,7 @@ def refuse_to_read(path: Path, root: Path, limit: int | None = None) -> str | No
         return "is not a regular file (a folder, a device or a pipe); name a text file"
     if limit is not None and st.st_size > limit:
         return f"is {st.st_size:,} bytes; the limit is {limit:,}"
-    return None
+    return target
 
 
 def _dangling(path: Path) -> str:
