@@ -29,7 +29,7 @@ import jinja2.bccache
 
 from .corpus import Corpus
 from .layout import ActorPeriod, DisputeGroup, Layout, SiteOptions
-from .model import Actor, Briefing, Claim, Event
+from .model import Actor, Briefing, Claim, Event, Located
 from .recording import EVERY, SINK, Key, RecordingDict, RecordingList
 from .render import Renderer
 
@@ -332,7 +332,22 @@ class PageRenderer:
 
 def _same(a: Any, b: Any) -> bool:
     # Records compare by identity (eq=False); a missing index entry is the empty list a defaultdict gives.
-    return a is b or (not a and not b) or bool(a == b)
+    return a is b or (not a and not b) or bool(a == b) or _same_values(a, b)
+
+
+def _same_values(a: Any, b: Any) -> bool:
+    """Whether `a` and `b` hold the same values, records field by field. An edited file is parsed anew, and its
+    records the edit did not touch (the events of a briefing whose title changed) are new objects holding what
+    the old ones held: the pages that read only them need not render again (at 3,000 briefings, a third of the
+    pages a title edit rendered)."""
+    if a is b:
+        return True
+    if isinstance(a, Located):
+        return (type(a) is type(b) and a.broken == b.broken
+                and all(_same_values(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)))
+    if type(a) is list or type(a) is tuple:
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same_values, a, b))
+    return bool(a == b)
 
 
 RECORD_COLLECTIONS = {Briefing: "briefings", Actor: "actors", Event: "events", Claim: "claims"}

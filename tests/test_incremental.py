@@ -95,6 +95,9 @@ EDITS = st.one_of(
     st.tuples(st.just("rename"), st.integers(0, 3)),
     st.tuples(st.just("alias"), st.text("abcxyz", min_size=1, max_size=6)),
     st.tuples(st.just("event-id"), st.sampled_from(["partnership-2016", "partnership-renamed"])),
+    # One field of one record in a briefing, the others parsed anew as they were.
+    st.tuples(st.just("record"), st.tuples(st.sampled_from(["    title: Partnership", "    text: The partnership is",
+                                                            "    text: Holds, per"]), st.text("abc", max_size=3))),
     st.tuples(st.just("break"), st.sampled_from([BETA, ALPHA])),
     st.tuples(st.just("template"), st.text("abc", max_size=3)),
     st.tuples(st.just("seed"), st.text("abc ", min_size=1, max_size=5)),
@@ -128,6 +131,10 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
         text = path.read_text()
         path.write_text(text.replace("partnership-2016", str(arg)) if "partnership-2016" in text
                         else text.replace("partnership-renamed", str(arg)))
+    elif what == "record":
+        start, word = arg  # type: ignore[misc]
+        path = project / BETA
+        path.write_text(re.sub(rf"^{start}[a-z]*", f"{start}{word}", path.read_text(), count=1, flags=re.M))
     elif what == "template":  # the project's override of one template: added, changed, or (empty) removed
         override = project / "templates" / "briefing.html.j2"
         if arg:
@@ -159,6 +166,8 @@ def apply(project: Path, edit: tuple[str, object], original: dict[str, str], cou
 @example(edits=[("add", 3), ("title", "x y"), ("template", "a"), ("rename", 0), ("alias", "q"), ("add", 0),
                 ("event-id", "partnership-renamed"), ("break", BETA), ("fix", 0), ("template", ""), ("delete", 1),
                 ("seed", "b"), ("doc", "a"), ("nothing", 0), ("doc", ""), ("nothing", 0)])
+@example(edits=[("record", ("    title: Partnership", "b")), ("record", ("    text: The partnership is", "a")),
+                ("record", ("    text: Holds, per", "c")), ("title", "y"), ("record", ("    title: Partnership", ""))])
 def test_served_site_equals_a_clean_build_after_any_edits(edits: list[tuple[str, object]]) -> None:
     with tempfile.TemporaryDirectory(prefix="briefings-incremental-") as tmp:
         base = Path(tmp)
