@@ -157,3 +157,26 @@ def test_a_busy_actors_period_page_links_its_neighbours_and_folds_the_rest(tmp_p
             assert links(intro)[after] == "http://site/x/" + layout_url[periods[i + 1]], "the one after"
         else:
             assert "Next:" not in intro
+
+
+@pytest.mark.parametrize("site_url", ["http://127.0.0.1:8000/", "https://example.org/analysis", "https://example.org/a/b/",
+                                      "https://example.org/a/../b/", "https://example.org/?q=1", None])
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_a_generated_page_has_the_canonical_url_mkdocs_would_give_it(site_url: str | None,
+                                                                     directory_urls: bool) -> None:
+    """The sitemap and each page's <link rel="canonical"> carry these: the plugin's quicker join must give what
+    MkDocs' urljoin gives, for every kind of generated page."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    from generator.plugin import _HtmlPage
+
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "site_url": site_url, "use_directory_urls": directory_urls})
+    assert config.validate() == ([], [])
+    for path in ["index.md", "briefings/index.md", "briefings/2015-11-03-a-b.md", "actors/iran/2015-11.md",
+                 "claims/2015-11.md", "events/by-actor-2.md", "sources/x1.md"]:
+        ours = _HtmlPage(None, File(path, None, "/site", directory_urls), config)
+        theirs = Page(None, File(path, None, "/site", directory_urls), config)
+        assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url), path
