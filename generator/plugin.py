@@ -304,7 +304,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         changed = set(self.cache.update(self.pages)) if self.cache is not None else set()
         titles = _nav_titles(config.nav)
         for path, text in self._texts.items():
-            existing = files.get_file_from_path(path)
+            existing = files.src_uris.get(path)  # our paths are POSIX already: no PurePath a page
             if existing is not None:
                 log.warning(f"docs/{path} is replaced by the generated page; remove it, or edit the template")
                 files.remove(existing)
