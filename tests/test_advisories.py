@@ -18,6 +18,7 @@ FIXED = {
     "pyyaml": ((6, 0, 1), "full_load code execution, CVE-2020-14343 (fixed in 5.4)"),
     "jinja2": ((3, 1, 6), "sandbox escapes, CVE-2024-56201, CVE-2024-56326, CVE-2025-27516"),
     "nh3": ((0, 3, 8), "bundles ammonia 4.2.5, past RUSTSEC-2025-0071 (4.1.2) and the 4.1.3 fix"),
+    "watchdog": ((5, 0, 0), "no known advisory; the event filter and events the plugin's native watch relies on"),
 }
 # The sanitizer's Rust core: first release with the last known mutation-XSS fix.
 AMMONIA_FIXED = (4, 1, 3)
