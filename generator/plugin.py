@@ -557,9 +557,9 @@ class _HtmlPage(Page):
         self.present_anchor_ids = set(page_ids(self.content))  # MkDocs checks docs/ pages' links against them
 
     def _set_canonical_url(self, base: str | None) -> None:
-        # MkDocs joins each page's URL to site_url with urljoin: a tenth of an edit's rebuild at 1,000 briefings,
-        # for thousands of pages a build. A generated page's URL is a plain relative path (ids are [a-z0-9-]),
-        # which joined to a plain base is the two end to end.
+        # MkDocs joins each page's URL to site_url with urljoin, for every page at every build: 0.13 s for the
+        # 5,480 pages of 1,000 briefings. A generated page's URL is a plain relative path (ids are [a-z0-9-]),
+        # which joined to a plain base is the two end to end (0.07 s).
         url = self.url
         split = _plain_base(base) if base and _PLAIN_URL.fullmatch(url) else None
         if split is None:
