@@ -365,3 +365,40 @@ def test_each_change_of_a_watched_file_reaches_mkdocs_once(tmp_path: Path) -> No
     once.dispatch(FileMovedEvent(str(saved), str(briefing)))
     once.dispatch(FileModifiedEvent(str(briefing)))
     assert passed == [str(briefing)] * 2 + [str(saved)]
+
+
+def test_without_native_file_events_the_polling_still_reports_changes(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Where the native observer cannot start (an inotify limit reached, an unsupported file system), MkDocs'
+    polling observer still gets the handler: live reload keeps working, half a second slower."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers.polling import PollingObserver
+
+    from generator import watching
+
+    class NoNative:
+        def __init__(self) -> None:
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watching, "Observer", NoNative)
+    passed: list[str] = []
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            passed.append(event.src_path)
+
+    polling = PollingObserver(timeout=0.1)
+    native = watching.NativeWatch()
+    assert native.watch(polling, Handler(), str(tmp_path)) is not None
+    assert native.native is None
+    polling.start()
+    try:
+        time.sleep(0.3)
+        (tmp_path / "b.yml").write_text("title: New\n")
+        end = time.monotonic() + 10
+        while not passed and time.monotonic() < end:
+            time.sleep(0.05)
+    finally:
+        polling.stop()
+        polling.join()
+        native.close()
+    assert passed and set(passed) == {str(tmp_path / "b.yml")}, passed
