@@ -51,7 +51,9 @@ STYLESHEET = "briefings.css"  # a template like the others; served as stylesheet
 # The claims filter's own stylesheet and script, served as stylesheets/ and javascripts/ (templates too).
 FILTER_STYLESHEET = "claims-filter.css"
 FILTER_SCRIPT = "claims-filter.js"
-ASSETS = [STYLESHEET, FILTER_STYLESHEET, FILTER_SCRIPT]
+# Material's search box answers from this worker instead of its own (see the script's comment and the plugin).
+SEARCH_WORKER = "search-worker.js"
+ASSETS = [STYLESHEET, FILTER_STYLESHEET, FILTER_SCRIPT, SEARCH_WORKER]
 WORKER_SHIM = "iframe-worker.js"  # vendored: search from file:// (see the plugin), served only by offline builds
 # The claims filter's facets: URL parameter -> label. One value each; `about`, `event` and `tag` match any
 # of a claim's values. The URL names ids, so a filtered view can be linked.

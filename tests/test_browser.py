@@ -194,6 +194,12 @@ def test_no_request_leaves_localhost(mini_visit: Visit) -> None:
     assert not away, "requests to other hosts:\n" + "\n".join(sorted(set(away)))
 
 
+def test_search_runs_in_the_sites_own_worker(mini_visit: Visit) -> None:
+    # Material's lunr worker takes seconds to index a large site before it answers (generator/plugin.py).
+    assert any(urlsplit(r).path == "/javascripts/search-worker.js" for r in mini_visit.requests)
+    assert not [r for r in mini_visit.requests if "/workers/search." in r], "Material's own worker was started"
+
+
 def test_hostile_site_runs_no_script_from_input(browser: Any, hostile: Served) -> None:
     # The end-to-end check of test_site's hostile tests: an alert() from input would open a dialog.
     seen = visit_all(browser, hostile, "Evil")  # results show names and text: Material inserts them as HTML

@@ -1,0 +1,125 @@
+"""The site's search worker (generator/templates/search-worker.js) in Chromium, sent Material's messages: words
+found by their beginning in any script, quotes, + and -, a page's sections grouped under it, titles first, matches
+marked without breaking markup. That built sites start it: tests/test_browser.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from test_browser import SEARCH_TIMEOUT_MS, Served, _serve
+
+from generator.render import DEFAULT_TEMPLATES, SEARCH_WORKER
+
+pytestmark = pytest.mark.browser
+
+SETUP, READY, QUERY, RESULT = 0, 1, 2, 3
+CONFIG = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stopWordFilter"],
+          "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}}
+DOCS = [
+    {"location": "actors/vlad/", "title": "Vladimir Putin", "text": "<p>Also known as: Влади́мир Пу́тин · Путин</p>"},
+    {"location": "briefings/talks/", "title": "Talks in Vienna", "text": "<p>Source: The Herald</p>"},
+    {"location": "briefings/talks/#_summary", "title": "Summary",
+     "text": "<p>First paragraph about nothing.</p><p>Second one.</p><ul><li>Putin &amp; Assad met.</li></ul>"},
+    {"location": "claims/", "title": "Claims", "text": "<p>Every claim.</p>"},  # a page comes before its sections
+    {"location": "claims/#deal", "title": "The deal fell apart", "text": "<p>Tehran sources say the deal fell.</p>"},
+    {"location": "actors/khamenei/", "title": "Ali Khamenei", "text": "<p>Also known as: خامنه‌ای · علی</p>"},
+    {"location": "briefings/evil/", "title": "&lt;script&gt;alert(1)&lt;/script&gt; Evil", "text": "<p>x</p>"},
+]
+
+ASK = """async ([url, data, queries]) => {
+  const worker = new Worker(url)
+  const ask = message => new Promise((resolve, reject) => {
+    worker.onmessage = event => resolve(event.data)
+    worker.onerror = event => reject(new Error(event.message))
+    worker.postMessage(message)
+  })
+  const ready = await ask({type: SETUP, data})
+  const results = []
+  for (const query of queries) results.push((await ask({type: QUERY, data: query})).data)
+  worker.terminate()
+  return [ready, results]
+}""".replace("SETUP", str(SETUP)).replace("QUERY", str(QUERY))
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    yield from _serve(DEFAULT_TEMPLATES)  # the worker as the package ships it
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, served: Served) -> Iterator[Any]:
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(SEARCH_TIMEOUT_MS)
+    pg.goto(served.url(""))  # a page of the same origin, to start the worker from
+    yield pg
+    context.close()
+
+
+def ask(pg: Any, queries: list[str], docs: list[dict[str, str]] = DOCS, **config: Any) -> list[Any]:
+    """Each query's results from the worker, set up with these entries, as Material's search box sends them."""
+    data = {"config": {**CONFIG, **config}, "docs": docs, "options": {"suggest": False}}
+    ready, results = pg.evaluate(ASK, [SEARCH_WORKER, data, queries])
+    assert ready == {"type": READY}
+    return results
+
+
+def locations(result: Any) -> list[list[str]]:
+    return [[item["location"] for item in group] for group in result["items"]]
+
+
+def test_words_are_found_by_their_beginning_in_any_script(page: Any) -> None:
+    vlad, upper, cyrillic, persian, arabic, middle = ask(page, ["vlad", "PUTIN", "Путин", "خامنه‌ای", "علی", "ladimir"])
+    assert locations(vlad) == [["actors/vlad/"]]
+    assert locations(upper)[0] == ["actors/vlad/"]  # the title: before the briefing that names him in its summary
+    assert locations(cyrillic) == [["actors/vlad/"]]
+    assert locations(persian) == locations(arabic) == [["actors/khamenei/"]]
+    assert locations(middle) == [], "a word is found by its beginning, not its middle"
+
+
+def test_sections_are_grouped_under_their_page(page: Any) -> None:
+    assad, deal = ask(page, ["assad", "deal"])
+    # Only the summary matches: Material shows the group under its page all the same.
+    assert locations(assad) == [["briefings/talks/#_summary", "briefings/talks/"]]
+    assert assad["items"][0][1]["score"] == 0
+    assert locations(deal) == [["claims/#deal", "claims/"]]
+
+
+def test_quotes_plus_and_minus_as_in_materials_search(page: Any) -> None:
+    either, both, plus, minus, only_minus = ask(page, ["tehran vienna", '"tehran vienna"', "+tehran vienna",
+                                                      "putin -assad", "-assad"])
+    assert sorted(g[0] for g in locations(either)) == ["briefings/talks/", "claims/#deal"]
+    assert locations(both) == []
+    assert locations(plus) == [["claims/#deal", "claims/"]]
+    assert locations(minus) == [["actors/vlad/"]]
+    assert locations(only_minus) == []
+
+
+def test_stop_words_are_left_out_and_missing_words_are_said(page: Any) -> None:
+    stop, mixed = ask(page, ["the", "the putin nobody"])
+    assert stop == {"items": []}
+    first = mixed["items"][0][0]
+    assert first["location"] == "actors/vlad/"
+    assert first["terms"] == {"putin": True, "nobody": False}  # Material shows "Missing: nobody"
+
+
+def test_matches_are_marked_without_breaking_markup(page: Any) -> None:
+    putin, amp, script = ask(page, ["putin", "putin amp", "script"])
+    groups = {g[0]["location"]: g[0] for g in putin["items"]}
+    assert groups["actors/vlad/"]["title"] == "Vladimir <mark>Putin</mark>"
+    # A section's teaser is the block that matches, as Material's worker cuts it.
+    assert groups["briefings/talks/#_summary"]["text"] == "<ul><li><mark>Putin</mark> &amp; Assad met.</li></ul>"
+    teasers = [item["text"] for group in amp["items"] for item in group]
+    assert "<ul><li><mark>Putin</mark> &amp; Assad met.</li></ul>" in teasers, "never inside a character reference"
+    evil = script["items"][0][0]["title"]
+    assert evil == "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; Evil"
+    assert "<script" not in evil
+
+
+def test_a_separator_written_for_materials_worker_still_splits(page: Any) -> None:
+    # `\_` is an escape that a Unicode-aware pattern refuses; Material's worker reads the separator without the flag.
+    docs = [{"location": "a/", "title": "snake_case_name", "text": ""}]
+    (found,) = ask(page, ["case"], docs, separator=r"[\s\_]+")
+    assert locations(found) == [["a/"]]
