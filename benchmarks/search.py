@@ -15,10 +15,11 @@ it to rebuild; a suffix keeps the sites of two commits apart). Two queries, take
 A measurement: a fresh browser context (empty cache) opens the home page, served by the standard library's HTTP
 server on 127.0.0.1 (no compression), waits for its `load` event, types the query into the search box the way a
 reader does, and times from the keystroke to the first result in the page (a MutationObserver, then the next
-animation frame). The bytes are the bodies of every response for search (Material: its search worker and
-`search/search_index.json`; Pagefind: everything under `pagefind/`), from opening the page to the first result.
+animation frame). The bytes are the bodies of every response for search (Material's search box: the search worker, the
+site's own since 2026-11-24 or Material's before, and `search/search_index.json`; Pagefind: everything under
+`pagefind/`), from opening the page to the first result.
 
-Variants: `material` (Material's search, the site as built), `titles` (the same on a copy of the site whose index
+Variants: `material` (Material's search box, the site as built), `titles` (the same on a copy of the site whose index
 keeps only titles, and an actor profile's own text: the floor of an index that still finds each claim, event and
 actor by alias) and `pagefind` (Pagefind 1.x, measured only: `pip
 install pagefind-bin` into the venv; it indexes the built site into SITE/pagefind/, leaving out what carries
@@ -99,9 +100,9 @@ async () => {
 
 VARIANTS: dict[str, dict[str, str]] = {
     "material": {"box": "input.md-search__input", "result": "li.md-search-result__item",
-                 "link": "li.md-search-result__item a", "search": r"/search/|/workers/search"},
+                 "link": "li.md-search-result__item a", "search": r"/search/|/workers/search|/search-worker\.js"},
     "titles": {"box": "input.md-search__input", "result": "li.md-search-result__item",
-               "link": "li.md-search-result__item a", "search": r"/search/|/workers/search"},
+               "link": "li.md-search-result__item a", "search": r"/search/|/workers/search|/search-worker\.js"},
     "pagefind": {"box": "#bf-pagefind input", "result": ".pagefind-ui__result",
                  "link": ".pagefind-ui__result-link", "search": r"/pagefind/"},
 }
