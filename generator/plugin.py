@@ -66,7 +66,7 @@ from .render import (
     toc_tokens,
     with_banner,
 )
-from .searchindex import compact_search_entries, searchable
+from .searchindex import compact_search_entries, pack_search_index, searchable
 from .sitedir import (
     MARKER,
     BuildLock,
@@ -460,6 +460,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.cache is not None:
             self.collector.resume_later()
+        if (self.command in ("build", "gh-deploy") and _search_index(config) is not None
+                and f"javascripts/{SEARCH_WORKER}" in self.generated and not _read_from_files(config)):
+            pack_search_index(Path(config.site_dir))  # serve keeps it whole: rewritten after each edit, on localhost
         warned = sum(sum(h.counts.values()) for h in _strict_counters()) if config.strict else 0
         if self.command == "serve" and config.strict:
             logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -610,6 +613,11 @@ class _Unchanged(Exception):
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _read_from_files(config: MkDocsConfig) -> bool:
+    """Whether the site is built to be read from file:// (Material's offline plugin gave it a Web Worker shim)."""
+    return any(isinstance(p, str) and "iframe-worker" in p for p in config.extra.get("polyfills") or [])
 
 
 def _search_index(config: MkDocsConfig) -> Any:

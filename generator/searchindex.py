@@ -17,11 +17,16 @@ most of its time."""
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import re
 from collections.abc import Container
+from pathlib import Path
 from typing import Any
 
 PAGE_TEXT = 1000
+# The entries, apart from the index Material's pages fetch (pack_search_index), plain and compressed.
+DOCS, PACKED_DOCS = "search/docs.json", "search/docs.json.gz"
 KEPT_SECTIONS = frozenset({"_summary", "_key-points"})
 _TAG = re.compile(r"<[^>]*>")
 _EXCLUDED = re.compile(r"<([a-z][a-z0-9]*)\b[^>]*\sdata-search-exclude\b[^>]*>")
@@ -112,3 +117,18 @@ def _cut(entry: dict[str, Any], limit: int) -> dict[str, Any]:
     if len(plain) > limit:
         plain = plain[:limit].rsplit(" ", 1)[0] + " …"
     return {**entry, "text": plain}
+
+
+def pack_search_index(site: Path) -> None:
+    """Move the entries out of `search/search_index.json`, which every page of Material's fetches, parses and hands
+    to the search worker whole (11 MB at 3,000 briefings, over a link that may not compress it), into
+    `search/docs.json` and a compressed copy that the site's search worker fetches itself (1.7 MB). The index keeps
+    its config, which Material's pages read, and names the copies. Not for a site read from file://, whose worker
+    cannot fetch: the offline plugin inlines the index as it is."""
+    index = site / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode()
+    (site / DOCS).write_bytes(docs)
+    (site / PACKED_DOCS).write_bytes(gzip.compress(docs, compresslevel=9, mtime=0))
+    config = {**data["config"], "docs": [DOCS, PACKED_DOCS]}
+    index.write_text(json.dumps({"config": config, "docs": []}, separators=(",", ":")), encoding="utf-8")

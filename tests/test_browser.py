@@ -197,6 +197,7 @@ def test_no_request_leaves_localhost(mini_visit: Visit) -> None:
 def test_search_runs_in_the_sites_own_worker(mini_visit: Visit) -> None:
     # Material's lunr worker takes seconds to index a large site before it answers (generator/plugin.py).
     assert any(urlsplit(r).path == "/javascripts/search-worker.js" for r in mini_visit.requests)
+    assert any(urlsplit(r).path == "/search/docs.json.gz" for r in mini_visit.requests), "the entries, compressed"
     assert not [r for r in mini_visit.requests if "/workers/search." in r], "Material's own worker was started"
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 from corpuskit import ALPHA, corpus_of, make_project
-from sitekit import HOSTILE, MINI, Node, built_site, page, parse_html
+from sitekit import HOSTILE, MINI, Node, built_site, page, parse_html, search_docs
 
 from generator.corpus import load_corpus
 from generator.dates import parse_edtf
@@ -172,7 +171,7 @@ def test_hostile_labels_in_pictures_read_as_written(tmp_path_factory: pytest.Tem
 def test_pictures_stay_out_of_the_search_index(tmp_path_factory: pytest.TempPathFactory) -> None:
     site = built_site(tmp_path_factory, MINI, "--strict")[0]
     assert "bf-timeline" in (site / "events" / "index.html").read_text(encoding="utf-8")
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = search_docs(site)
     assert not [d["location"] for d in docs if "Each mark links to its event" in d["text"]]
 
 

@@ -4,13 +4,20 @@ marked without breaking markup. That built sites start it: tests/test_browser.py
 
 from __future__ import annotations
 
+import gzip
+import json
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sitekit import search_docs
 from test_browser import SEARCH_TIMEOUT_MS, Served, _serve
 
 from generator.render import DEFAULT_TEMPLATES, SEARCH_WORKER
+from generator.searchindex import DOCS as DOCS_PATH
+from generator.searchindex import PACKED_DOCS, pack_search_index
 
 pytestmark = pytest.mark.browser
 
@@ -58,10 +65,11 @@ def page(browser: Any, served: Served) -> Iterator[Any]:
     context.close()
 
 
-def ask(pg: Any, queries: list[str], docs: list[dict[str, str]] = DOCS, **config: Any) -> list[Any]:
+def ask(pg: Any, queries: list[str], docs: list[dict[str, str]] = DOCS, worker: str = SEARCH_WORKER,
+        config: dict[str, Any] = CONFIG) -> list[Any]:
     """Each query's results from the worker, set up with these entries, as Material's search box sends them."""
-    data = {"config": {**CONFIG, **config}, "docs": docs, "options": {"suggest": False}}
-    ready, results = pg.evaluate(ASK, [SEARCH_WORKER, data, queries])
+    data = {"config": config, "docs": docs, "options": {"suggest": False}}
+    ready, results = pg.evaluate(ASK, [worker, data, queries])
     assert ready == {"type": READY}
     return results
 
@@ -121,5 +129,44 @@ def test_matches_are_marked_without_breaking_markup(page: Any) -> None:
 def test_a_separator_written_for_materials_worker_still_splits(page: Any) -> None:
     # `\_` is an escape that a Unicode-aware pattern refuses; Material's worker reads the separator without the flag.
     docs = [{"location": "a/", "title": "snake_case_name", "text": ""}]
-    (found,) = ask(page, ["case"], docs, separator=r"[\s\_]+")
+    (found,) = ask(page, ["case"], docs, config={**CONFIG, "separator": r"[\s\_]+"})
     assert locations(found) == [["a/"]]
+
+
+def test_a_built_sites_entries_are_moved_beside_its_index(tmp_path: Path) -> None:
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps({"config": CONFIG, "docs": DOCS}))
+    pack_search_index(tmp_path)
+    index = json.loads((tmp_path / "search" / "search_index.json").read_text())
+    assert index == {"config": {**CONFIG, "docs": [DOCS_PATH, PACKED_DOCS]}, "docs": []}  # what every page fetches
+    assert json.loads(gzip.decompress((tmp_path / PACKED_DOCS).read_bytes())) == DOCS == search_docs(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A site's worker and packed entries, and the worker of a browser without DecompressionStream."""
+    site = tmp_path_factory.mktemp("packed")
+    (site / "javascripts").mkdir()
+    shutil.copy(DEFAULT_TEMPLATES / SEARCH_WORKER, site / "javascripts" / SEARCH_WORKER)
+    (site / "javascripts" / "no-decompression.js").write_text(
+        f"self.DecompressionStream = undefined\nimportScripts({json.dumps(SEARCH_WORKER)})\n")
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text(json.dumps({"config": CONFIG, "docs": DOCS}))
+    pack_search_index(site)
+    yield from _serve(site)
+
+
+@pytest.mark.parametrize("worker", [SEARCH_WORKER, "no-decompression.js"])
+def test_the_worker_fetches_the_entries_it_was_not_sent(browser: Any, packed: Served, worker: str) -> None:
+    context = browser.new_context()
+    pg = context.new_page()
+    fetched: list[str] = []
+    context.on("request", lambda r: fetched.append(r.url))
+    try:
+        pg.goto(packed.url(""))
+        config = json.loads((packed.site / "search" / "search_index.json").read_text())["config"]
+        (putin,) = ask(pg, ["putin"], [], f"javascripts/{worker}", config)
+    finally:
+        context.close()
+    assert locations(putin)[0] == ["actors/vlad/"]
+    assert packed.url(DOCS_PATH if "no-" in worker else PACKED_DOCS) in fetched

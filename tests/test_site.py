@@ -3,7 +3,6 @@ checked page by page against the contract's "The site it becomes"."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections import defaultdict
@@ -30,6 +29,7 @@ from sitekit import (
     page,
     parse_html,
     resolve,
+    search_docs,
     site_pages,
     split_project,
     url_of,
@@ -523,7 +523,7 @@ def test_hostile_input_never_becomes_markup(hostile_site: Path) -> None:
 
 def test_hostile_search_index_is_inert(hostile_site: Path) -> None:
     # Material shows search results' titles and text as HTML, so the index must hold no live markup either.
-    docs = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = search_docs(hostile_site)
     live = []
     for doc in docs:
         for node in parse_html(doc["title"] + " " + doc["text"]).iter():
@@ -739,7 +739,7 @@ def test_a_build_releasing_its_pages_still_titles_indexes_and_writes_each(tmp_pa
             assert ours[url].article.text().strip(), f"/{url}: an empty article"
 
     def entries(s: Path, compact: bool = False) -> list[tuple[str, str, str]]:
-        docs = json.loads((s / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        docs = search_docs(s)
         if compact:  # as our plugin pares down the entries of each generated page (searchindex.py)
             corpus, pages = load_corpus(MINI), defaultdict(list)
             for d in docs:

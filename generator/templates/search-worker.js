@@ -256,10 +256,28 @@ function search(query) {
   return {items: Array.from(groups.values())}
 }
 
-function handle(message) {
+/* The entries of a built site, which keeps them beside the index (the plugin's pack_search_index): compressed
+   where the browser can decompress, checked by their first bytes, since a server may have decompressed them. */
+async function fetchDocs(config) {
+  var root = new URL("..", self.location.href)  // this worker is javascripts/search-worker.js
+  var packed = typeof DecompressionStream === "function"
+  var response = await fetch(new URL(config.docs[packed ? 1 : 0], root))
+  if (!response.ok)
+    throw new Error("search entries: " + response.status + " " + response.url)
+  var bytes = new Uint8Array(await response.arrayBuffer())
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+    bytes = new Uint8Array(await new Response(
+      new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer())
+  return JSON.parse(new TextDecoder().decode(bytes))
+}
+
+async function handle(message) {
   switch (message.type) {
     case SETUP:
-      setup(message.data)
+      var data = message.data
+      if (Array.isArray(data.config.docs))
+        data = {config: data.config, docs: await fetchDocs(data.config), options: data.options}
+      setup(data)
       return {type: READY}
     case QUERY:
       try {
@@ -273,6 +291,10 @@ function handle(message) {
   }
 }
 
+// One message at a time, in order: the queries typed while the entries load wait for them.
+var queue = Promise.resolve()
 addEventListener("message", function (ev) {
-  postMessage(handle(ev.data))
+  queue = queue.then(function () { return handle(ev.data) }).then(postMessage, function (err) {
+    console.error(err)
+  })
 })
