@@ -138,7 +138,8 @@ def titles_site(site: Path) -> Path:
     if not copy.exists():
         shutil.copytree(site, copy, copy_function=os.link)
         index = copy / "search" / "search_index.json"
-        data = json.loads(index.read_text(encoding="utf-8"))
+        data = {"config": json.loads(index.read_text(encoding="utf-8"))["config"], "docs": search_docs(site)}
+        data["config"].pop("docs", None)
         data["docs"] = [{**d, "text": d["text"] if d["location"].startswith("actors/") and "#" not in d["location"]
                          else ""} for d in data["docs"]
                         if not d["location"].partition("#")[2].startswith("_")
@@ -171,7 +172,7 @@ def pick_queries(project: Path, site: Path) -> dict[str, tuple[str, str]]:
     native = [(uses[a], a, alias) for a, p in actors.items() if uses[a]
               for alias in p.get("aliases", []) if not alias.isascii()]
     _, actor, alias = min(native)
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    docs = search_docs(site)
     pages: dict[str, set[str]] = {}
     for d in docs:
         words = re.findall(r"[a-z]{4,}", (d["title"] + " " + d["text"]).lower())
@@ -234,12 +235,23 @@ def _body_bytes(request: Any) -> int:
 
 
 def index_bytes(site: Path, variant: str) -> tuple[int, int]:
-    """(bytes, gzipped bytes) of the search index on disk: Material's JSON, or all of Pagefind's files."""
-    files = ([site / "search" / "search_index.json"] if variant != "pagefind"
-             else [p for p in (site / "pagefind").rglob("*") if p.is_file()])
-    raw = sum(p.stat().st_size for p in files)
-    packed = sum(len(gzip.compress(p.read_bytes(), 6)) for p in files) if variant != "pagefind" else raw
-    return raw, packed  # Pagefind's fragments are gzipped already
+    """(bytes, gzipped bytes) of the search index as a reader's browser fetches it: Material's JSON (and, once a
+    build has moved them out of it, the entries' compressed copy), or all of Pagefind's files."""
+    if variant == "pagefind":
+        raw = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+        return raw, raw  # Pagefind's fragments are gzipped already
+    files = [site / "search" / "search_index.json", site / "search" / "docs.json.gz"]
+    raw = sum(p.stat().st_size for p in files if p.exists())
+    return raw, sum(p.stat().st_size if p.suffix == ".gz" else len(gzip.compress(p.read_bytes(), 6))
+                    for p in files if p.exists())
+
+
+def search_docs(site: Path) -> list[dict[str, Any]]:
+    """The entries of a site's search index, in it or moved beside it (generator/searchindex.py)."""
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    if isinstance(data["config"].get("docs"), list):
+        return list(json.loads((site / data["config"]["docs"][0]).read_text(encoding="utf-8")))
+    return list(data["docs"])
 
 
 def file_url_check(browser: Any, site: Path) -> str:
