@@ -13,7 +13,7 @@ import yaml
 
 from .corpus import load_corpus
 from .layout import SiteOptions
-from .render import FILTER_SCRIPT, FILTER_STYLESHEET, STYLESHEET, render_site
+from .render import FILTER_SCRIPT, FILTER_STYLESHEET, SEARCH_WORKER, STYLESHEET, render_site
 
 MARKER = ".briefings-render"  # marks a folder this command made, so it may replace it next time
 
@@ -133,6 +133,7 @@ def export_site(root: Path, out: Path, briefings_dir: str = "briefings", config_
                          include_drafts=False)
     options = SiteOptions.from_config(config, plugin_options)
     pages = render_site(corpus, root / plugin_options.get("templates", "templates"), options)  # missing: the defaults
+    pages.pop(f"javascripts/{SEARCH_WORKER}", None)  # only the plugin can hand it to Material's search box
 
     out = out.resolve()
     if out == root or root.is_relative_to(out):

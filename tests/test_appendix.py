@@ -365,3 +365,5 @@ def test_render_out_keeps_the_filter_and_a_mapping_of_plugins(tmp_path: Path) ->
     assert "javascripts/claims-filter.js" in config["extra_javascript"]
     assert "stylesheets/claims-filter.css" in config["extra_css"]
     assert (out / "docs" / "javascripts" / "claims-filter.js").is_file()
+    # Without the plugin, Material's search box keeps its own worker: ours would be a file nothing loads.
+    assert not (out / "docs" / "javascripts" / "search-worker.js").exists()
