@@ -250,7 +250,7 @@ def search_docs(site: Path) -> list[dict[str, Any]]:
     """The entries of a site's search index, in it or moved beside it (generator/searchindex.py)."""
     data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     if isinstance(data["config"].get("docs"), list):
-        return list(json.loads((site / data["config"]["docs"][0]).read_text(encoding="utf-8")))
+        return list(json.loads((site / data["config"]["docs"][0].partition("?")[0]).read_text(encoding="utf-8")))
     return list(data["docs"])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import html
 import logging
 import os
@@ -137,6 +138,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         # at 1,000 briefings). A changed mkdocs.yml starts afresh.
         self.served: dict[str, _ServedFile] = {}
         self.config_print: str | None = None
+        self.worker: str | None = None  # the site's search worker's URL, from the site's root (on_files)
         self.rebuilt = 0
         self.parsed: ParseCache | None = None  # parsed YAML by file and content hash, under `mkdocs serve --dirty`
         self.inputs: str | None = None  # digest of the inputs of the last good pages, under `mkdocs serve --dirty`
@@ -332,6 +334,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 _HtmlPage(titles.get(path), file, config)  # file.page: MkDocs makes no Page of its own for it
             files.append(file)
         self.served = served
+        worker = self._texts.get(f"javascripts/{SEARCH_WORKER}")
+        # Versioned, as Material's own worker is by its name: a browser never runs a cached worker on a newer index.
+        self.worker = (f"javascripts/{SEARCH_WORKER}?v={hashlib.sha256(_bytes(worker)).hexdigest()[:12]}"
+                       if worker is not None else None)
         self._local_worker_shim(files, config)
         self._check_links(files, set(self._texts) if self.cache is None else changed)
         self.generated, self.held = set(self._texts), {}
@@ -374,9 +380,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.cache is not None:
             env.bytecode_cache = self.templates
-        worker = f"javascripts/{SEARCH_WORKER}"
-        if worker in self.generated and _search_index(config) is not None:
-            _use_search_worker(env, worker)
+        if self.worker is not None and _search_index(config) is not None:
+            _use_search_worker(env, self.worker)
         return env
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -654,6 +659,10 @@ def _use_search_worker(env: jinja2.Environment, worker: str) -> None:
         return cast(str, url(context, worker if _MATERIAL_WORKER.fullmatch(str(value)) else value))
 
     env.filters["url"] = url_filter
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
 
 
 def _render_stale_banner(templates: Path, error: BriefingsError) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import json
 import re
 from collections.abc import Container
@@ -123,12 +124,13 @@ def pack_search_index(site: Path) -> None:
     """Move the entries out of `search/search_index.json`, which every page of Material's fetches, parses and hands
     to the search worker whole (11 MB at 3,000 briefings, over a link that may not compress it), into
     `search/docs.json` and a compressed copy that the site's search worker fetches itself (1.7 MB). The index keeps
-    its config, which Material's pages read, and names the copies. Not for a site read from file://, whose worker
-    cannot fetch: the offline plugin inlines the index as it is."""
+    its config, which Material's pages read, and names the copies, with a digest of the entries in their URLs. Not
+    for a site read from file://, whose worker cannot fetch: the offline plugin inlines the index as it is."""
     index = site / "search" / "search_index.json"
     data = json.loads(index.read_text(encoding="utf-8"))
     docs = json.dumps(data["docs"], ensure_ascii=False, separators=(",", ":")).encode()
     (site / DOCS).write_bytes(docs)
     (site / PACKED_DOCS).write_bytes(gzip.compress(docs, compresslevel=9, mtime=0))
-    config = {**data["config"], "docs": [DOCS, PACKED_DOCS]}
+    version = hashlib.sha256(docs).hexdigest()[:12]  # in the URLs: a browser never takes a cached copy for new ones
+    config = {**data["config"], "docs": [f"{DOCS}?v={version}", f"{PACKED_DOCS}?v={version}"]}
     index.write_text(json.dumps({"config": config, "docs": []}, separators=(",", ":")), encoding="utf-8")

@@ -229,7 +229,7 @@ def search_docs(site: Path) -> list[dict[str, object]]:
     moved them out (generator/searchindex.py, pack_search_index)."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     if isinstance(index["config"].get("docs"), list):
-        return json.loads((site / index["config"]["docs"][0]).read_text(encoding="utf-8"))
+        return json.loads((site / index["config"]["docs"][0].partition("?")[0]).read_text(encoding="utf-8"))
     return index["docs"]
 
 

@@ -14,7 +14,9 @@
 
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
-// lunr's English stop words (lunr.stopWordFilter), left out of a query when the pipeline has "stopWordFilter"
+// lunr's English stop words (lunr.stopWordFilter). With "stopWordFilter" in the pipeline, as Material's index they
+// are no words of an entry; a query's +, - and quoted terms leave them out, while a term typed plainly, a prefix,
+// keeps them ("in" finds "International", as in Material's search).
 var STOP_WORDS = new Set((
   "a able about across after all almost also am among an and any are as at be because been but by can cannot " +
   "could dear did do does either else ever every for from get got had has have he her hers him his how however i " +
@@ -23,8 +25,14 @@ var STOP_WORDS = new Set((
   "they this tis to too twas us wants was we were what when where which while who whom why will with would yet " +
   "you your").split(" "))
 
+var STOP_PREFIXES = new Set()
+STOP_WORDS.forEach(function (word) {
+  for (var i = 1; i <= word.length; i++) STOP_PREFIXES.add(word.slice(0, i))
+})
+
 var WORD = "\\p{L}\\p{N}\\p{M}\\u200c\\u200d"  // a word's characters, in any script (ZWNJ: Persian)
-var EDGES = new RegExp("(?<=^| )[^" + WORD + " ]+|[^" + WORD + " ]+(?= |$)", "gu")
+var PUNCTUATION = new RegExp("[^" + WORD + " ]+", "gu")  // no lookbehind: Safari has it only from 16.4
+var MAX_QUERY = 1000  // characters: a query is a few words, and a link can fill the box (Material reads ?q=)
 var ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'", "&nbsp;": " "}
 var K1 = 1.2  // lunr's term-frequency saturation
 
@@ -33,8 +41,15 @@ var index = null
 /* The words of a field, lowercased, each after a space: " al-assad met" -> " al assad met" with "-" a separator.
    A word begins where a query's term may match: at a space. */
 function words(value, separator) {
-  var text = value.replace(/<[^>]*>/g, " ").replace(/&[#a-z0-9]+;/gi, function (e) { return ENTITIES[e] || e })
-  return " " + text.replace(separator, " ").toLowerCase().replace(EDGES, "").replace(/ +/g, " ").trim()
+  var text = value.replace(/<[^<>]*>/g, " ").replace(/&[#a-z0-9]+;/gi, function (e) { return ENTITIES[e] || e })
+  return " " + text.replace(separator, " ").toLowerCase().replace(PUNCTUATION, trimEdge).replace(/ +/g, " ").trim()
+}
+
+/* Punctuation at either end of a word goes ("(Putin)," -> "putin"); within one it stays ("u.s", "al-assad"
+   unless "-" separates). */
+function trimEdge(run, at, text) {
+  var end = at + run.length
+  return at === 0 || text[at - 1] === " " || end === text.length || text[end] === " " ? "" : run
 }
 
 /* One field of every entry, as one string with the offset where each entry's words begin. */
@@ -61,11 +76,20 @@ Field.prototype.seal = function () {
   this.starts = Int32Array.from(this.starts)
 }
 
-/* Calls back (entry, count) for each entry whose field has words beginning with the term, in entry order. */
-Field.prototype.count = function (term, found) {
+/* Calls back (entry, count) for each entry whose field has words beginning with the term (`exact`: that are the
+   term), in entry order; a stop word is no word of an entry (see STOP_WORDS). */
+Field.prototype.count = function (term, exact, stopWords, found) {
   var needle = " " + term, text = this.text, starts = this.starts, last = starts.length - 1
+  var stops = stopWords && STOP_PREFIXES.has(term)
   var doc = 0, tf = 0
   for (var at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+    var end = at + needle.length
+    if (exact || stops) {
+      var next = text.indexOf(" ", end)
+      if (next === -1) next = text.length
+      if ((exact && next !== end) || (stops && STOP_WORDS.has(text.slice(at + 1, next))))
+        continue
+    }
     var d = doc
     while (d < last && starts[d + 1] <= at) d++  // matches come in order: the entries are walked once
     if (d !== doc && tf) {
@@ -112,10 +136,11 @@ function setup(data) {
   }
 }
 
-/* The query's terms, as Material reads a query: quoted words and +words must be there, -words must not. */
+/* The query's terms, as Material reads a query: a word typed plainly is the beginning of a word; quoted words and
+   +words must be there, -words must not, each as a whole word. */
 function parse(query) {
   var clauses = [], seen = new Set()
-  var parts = query.trim().split(/"([^"]*)"/)
+  var parts = query.slice(0, MAX_QUERY).trim().split(/"([^"]*)"/)
   for (var p = 0; p < parts.length; p++) {
     var tokens = parts[p].split(/\s+/)
     for (var t = 0; t < tokens.length; t++) {
@@ -126,7 +151,8 @@ function parse(query) {
       var terms = words(token, index.separator).split(" ")
       for (var w = 0; w < terms.length; w++) {
         var term = terms[w]
-        if (!term || (index.stopWords && STOP_WORDS.has(term)) || seen.has(presence + term))
+        if (!term || (index.stopWords && presence !== "optional" && STOP_WORDS.has(term)) ||
+            seen.has(presence + term))
           continue
         seen.add(presence + term)
         clauses.push({term: term, presence: presence})
@@ -142,11 +168,16 @@ function escapeRegExp(s) {
 
 /* The value with each word that begins with a term wrapped in <mark>; markup and character references are left
    whole, so that a mark never splits one. */
+/* A match of a query's pattern, (what comes before)(the word), marked unless a stop word (no word of an entry). */
+function MARKED(all, before, word) {
+  return index.stopWords && STOP_WORDS.has(word.toLowerCase()) ? all : before + "<mark>" + word + "</mark>"
+}
+
 function mark(value, pattern) {
   if (value.indexOf("<") === -1 && value.indexOf("&") === -1)
-    return value.replace(pattern, "<mark>$&</mark>")
-  return value.replace(/([^<&]*)(<[^>]*>|&[#a-zA-Z0-9]*;?|$)/g, function (all, text, markup) {
-    return text.replace(pattern, "<mark>$&</mark>") + markup
+    return value.replace(pattern, MARKED)
+  return value.replace(/([^<&]*)(<[^<>]*>|[<&][#a-zA-Z0-9]*;?|$)/g, function (all, text, markup) {
+    return text.replace(pattern, MARKED) + markup
   })
 }
 
@@ -174,8 +205,8 @@ function blocks(value) {
 function teaser(text, pattern) {
   var parts = blocks(text), found = []
   for (var i = 0; i < parts.length && found.length < 2; i++) {
-    pattern.lastIndex = 0
-    if (pattern.test(parts[i].replace(/<[^>]*>/g, " "))) found.push(mark(parts[i], pattern))
+    var marked = mark(parts[i], pattern)
+    if (marked !== parts[i]) found.push(marked)
   }
   return found.length ? found.join("") : text
 }
@@ -195,7 +226,7 @@ function search(query) {
     var df = 0
     fields.forEach(function (field, f) {
       var list = found[f] = []
-      field.count(clause.term, function (d, tf) {
+      field.count(clause.term, clause.presence !== "optional", index.stopWords, function (d, tf) {
         list.push(d, tf)
         if (seen[d] !== c + 1) {
           seen[d] = c + 1
@@ -229,8 +260,9 @@ function search(query) {
     score[d] *= (index.docs[d].boost || 1) * (1 + boost * boost)
   })
   results.sort(function (a, b) { return score[b] - score[a] })
-  var pattern = new RegExp("(?<![" + WORD + "])(?:" +
-    positive.map(function (c) { return escapeRegExp(c.term) }).join("|") + ")[" + WORD + "]*", "giu")
+  var pattern = new RegExp("(^|[^" + WORD + "])((?:" + positive.map(function (c) {
+    return escapeRegExp(c.term) + (c.presence === "optional" ? "[" + WORD + "]*" : "(?![" + WORD + "])")
+  }).join("|") + "))", "giu")
   var text = fields.findIndex(function (field) { return field.name === "text" })
   var title = fields.findIndex(function (field) { return field.name === "title" })
   var groups = new Map()
@@ -239,36 +271,47 @@ function search(query) {
     var ref = article === undefined ? d : article
     var group = groups.get(ref)
     if (!group) groups.set(ref, group = [])
-    var found = {}
-    positive.forEach(function (clause) { found[clause.term] = !!(terms[d] & (1 << clauses.indexOf(clause))) })
+    var found = {}  // as Material: a stop word not found is not said to be missing
+    positive.forEach(function (clause) {
+      var hit = !!(terms[d] & (1 << clauses.indexOf(clause)))
+      if (hit || !(index.stopWords && STOP_WORDS.has(clause.term))) found[clause.term] = hit
+    })
     var item = {location: doc.location,
                 title: marks[d] & (1 << title) ? mark(doc.title, pattern) : doc.title,
                 text: marks[d] & (1 << text) ? teaser(doc.text, pattern) : doc.text,
                 score: score[d], terms: found}
-    if (doc.tags) item.tags = doc.tags.slice()
+    if (doc.tags) item.tags = doc.tags.map(function (tag) { return mark(String(tag), pattern) })
     group.push(item)
   })
   groups.forEach(function (group, ref) {  // as Material: every group shows its page
     var doc = index.docs[ref]
     if (group[0].location !== doc.location && !group.some(function (item) { return item.location === doc.location }))
-      group.push({location: doc.location, title: doc.title, text: doc.text, score: 0, terms: {}})
+      group.push(Object.assign({}, doc, {score: 0, terms: {}}))
   })
   return {items: Array.from(groups.values())}
 }
 
-/* The entries of a built site, which keeps them beside the index (the plugin's pack_search_index): compressed
-   where the browser can decompress, checked by their first bytes, since a server may have decompressed them. */
+/* The entries of a built site, which keeps them beside the index (the plugin's pack_search_index): the compressed
+   copy where the browser can decompress it (checked by its first bytes: a server may have decompressed it), else,
+   or if that fails, the plain one. None can be had: no entries, said in the console, rather than no answer. */
 async function fetchDocs(config) {
   var root = new URL("..", self.location.href)  // this worker is javascripts/search-worker.js
-  var packed = typeof DecompressionStream === "function"
-  var response = await fetch(new URL(config.docs[packed ? 1 : 0], root))
-  if (!response.ok)
-    throw new Error("search entries: " + response.status + " " + response.url)
-  var bytes = new Uint8Array(await response.arrayBuffer())
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b)
-    bytes = new Uint8Array(await new Response(
-      new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer())
-  return JSON.parse(new TextDecoder().decode(bytes))
+  var paths = typeof DecompressionStream === "function" ? [config.docs[1], config.docs[0]] : [config.docs[0]]
+  for (var i = 0; i < paths.length; i++) {
+    try {
+      var response = await fetch(new URL(paths[i], root))
+      if (!response.ok)
+        throw new Error(response.status + " " + response.url)
+      var bytes = new Uint8Array(await response.arrayBuffer())
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+        bytes = new Uint8Array(await new Response(
+          new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer())
+      return JSON.parse(new TextDecoder().decode(bytes))
+    } catch (err) {
+      console.error("search entries: " + paths[i] + ": " + err)
+    }
+  }
+  return []
 }
 
 async function handle(message) {
