@@ -447,8 +447,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     @event_priority(-200)  # after every other plugin's
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self.command != "serve" and page.file.src_uri in self.generated:
+        if page.file.src_uri in self.generated:
             page.content = ""  # written: MkDocs would keep every page's HTML until the build ends
+            if self.cache is not None:  # a kept page (on_files) is not read again while it is unchanged
+                page.markdown = ""
         return output
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
