@@ -1,6 +1,7 @@
-"""What of a generated page stays in Material's search index. The whole index is fetched, parsed and indexed by
-the reader's browser before the first result shows (25 MB at 1,000 briefings, most of it text repeated from page
-to page), so each page keeps what is its own and leaves out what only repeats what has a result of its own:
+"""What of a generated page stays in the search index (Material's search plugin writes it). The reader's browser
+fetches all of it and reads every entry before the first result shows (25 MB at 1,000 briefings before it was
+pared, most of it text repeated from page to page), so each page keeps what is its own and leaves out what only
+repeats what has a result of its own:
 
 - the page itself: its title, and the first `PAGE_TEXT` characters of its text (an actor's kind, title and aliases;
   a briefing's source line and tags; an index's or a tag's list, cut);
