@@ -58,6 +58,8 @@ sys.path.insert(0, str(HERE))
 
 from run import CONFIG  # noqa: E402 - the benchmark's own corpus config, shared with run.py
 
+from generator.searchindex import load_search_entries  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's; never a downloaded browser
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -138,7 +140,8 @@ def titles_site(site: Path) -> Path:
     if not copy.exists():
         shutil.copytree(site, copy, copy_function=os.link)
         index = copy / "search" / "search_index.json"
-        data = {"config": json.loads(index.read_text(encoding="utf-8"))["config"], "docs": search_docs(site)}
+        config = json.loads(index.read_text(encoding="utf-8"))["config"]
+        data = {"config": config, "docs": load_search_entries(site)}
         data["config"].pop("docs", None)
         data["docs"] = [{**d, "text": d["text"] if d["location"].startswith("actors/") and "#" not in d["location"]
                          else ""} for d in data["docs"]
@@ -172,7 +175,7 @@ def pick_queries(project: Path, site: Path) -> dict[str, tuple[str, str]]:
     native = [(uses[a], a, alias) for a, p in actors.items() if uses[a]
               for alias in p.get("aliases", []) if not alias.isascii()]
     _, actor, alias = min(native)
-    docs = search_docs(site)
+    docs = load_search_entries(site)
     pages: dict[str, set[str]] = {}
     for d in docs:
         words = re.findall(r"[a-z]{4,}", (d["title"] + " " + d["text"]).lower())
@@ -244,14 +247,6 @@ def index_bytes(site: Path, variant: str) -> tuple[int, int]:
     raw = sum(p.stat().st_size for p in files if p.exists())
     return raw, sum(p.stat().st_size if p.suffix == ".gz" else len(gzip.compress(p.read_bytes(), 6))
                     for p in files if p.exists())
-
-
-def search_docs(site: Path) -> list[dict[str, Any]]:
-    """The entries of a site's search index, in it or moved beside it (generator/searchindex.py)."""
-    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    if isinstance(data["config"].get("docs"), list):
-        return list(json.loads((site / data["config"]["docs"][0].partition("?")[0]).read_text(encoding="utf-8")))
-    return list(data["docs"])
 
 
 def file_url_check(browser: Any, site: Path) -> str:

@@ -135,3 +135,13 @@ def pack_search_index(site: Path) -> None:
     version = hashlib.sha256(docs).hexdigest()[:12]  # in the URLs: a browser never takes a cached copy for new ones
     config = {**data["config"], "docs": [f"{DOCS}?v={version}", f"{PACKED_DOCS}?v={version}"]}
     index.write_text(json.dumps({"config": config, "docs": []}, separators=(",", ":")), encoding="utf-8")
+
+
+def load_search_entries(site: Path) -> list[dict[str, Any]]:
+    """A built site's search entries: in `search/search_index.json`, or beside it once pack_search_index has moved
+    them out (for tests and the benchmark)."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["config"].get("docs")
+    if isinstance(docs, list):  # their URLs, with a version after the path
+        return list(json.loads((site / docs[0].partition("?")[0]).read_text(encoding="utf-8")))
+    return list(index["docs"])

@@ -224,15 +224,6 @@ class Page:
         return node.raw_text() if node else ""
 
 
-def search_docs(site: Path) -> list[dict[str, object]]:
-    """The entries of a built site's search index: in search/search_index.json, or beside it once the plugin has
-    moved them out (generator/searchindex.py, pack_search_index)."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    if isinstance(index["config"].get("docs"), list):
-        return json.loads((site / index["config"]["docs"][0].partition("?")[0]).read_text(encoding="utf-8"))
-    return index["docs"]
-
-
 def url_of(site: Path, path: Path) -> str:
     rel = path.relative_to(site).as_posix()
     return rel[: -len("index.html")] if rel.endswith("index.html") else rel

@@ -13,8 +13,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
-from sitekit import FIXTURES, REPO, Node, built_site, page, run, search_docs, site_pages, split_project
+from sitekit import FIXTURES, REPO, Node, built_site, page, run, site_pages, split_project
 from test_browser import SEARCH_TIMEOUT_MS, Served, _serve, search
+
+from generator.searchindex import load_search_entries
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 expect = sync_api.expect
@@ -207,7 +209,7 @@ def test_split_appendix_filters_a_month_and_finds_the_others(served_split: Serve
 
 def test_search_index_has_every_claim_and_event_as_its_own_section(appendix_site: Path, split_site: Path) -> None:
     for site in (appendix_site, split_site):
-        docs = search_docs(site)
+        docs = load_search_entries(site)
         anchors = {d["location"].split("#")[1] for d in docs if "#" in d["location"]}
         assert set(CLAIMS) | {"kalimantan-summit"} <= anchors
     claim = next(d for d in docs if d["location"].endswith("#pipeline-shelved"))
@@ -220,7 +222,7 @@ def test_search_index_holds_each_thing_once_and_not_the_lists_that_repeat_it(app
                                                                             split_site: Path) -> None:
     # The reader's browser loads and indexes the whole index before the first result shows (generator/searchindex.py).
     for site in (appendix_site, split_site):
-        docs = search_docs(site)
+        docs = load_search_entries(site)
         sections = {d["location"].split("#")[1] for d in docs if "#_" in d["location"]}
         assert sections <= {"_summary", "_key-points"}, "a section listing what has results of its own"
         titles = [d["title"] for d in docs]
@@ -251,7 +253,7 @@ def test_a_claim_is_its_own_search_result(served: Served, pg: Any) -> None:
 
 
 def test_project_pages_are_out_of_reader_search_and_navigation(offline_site: Path) -> None:
-    docs = search_docs(offline_site)
+    docs = load_search_entries(offline_site)
     locations = {d["location"].split("#")[0] for d in docs}
     assert locations and not {"writing-briefings.html", "threat-model.html", "performance.html"} & locations
     home = page(offline_site, "")

@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 
 import pytest
 from corpuskit import ALPHA, corpus_of, make_project
-from sitekit import HOSTILE, MINI, Node, built_site, page, parse_html, search_docs
+from sitekit import HOSTILE, MINI, Node, built_site, page, parse_html
 
 from generator.corpus import load_corpus
 from generator.dates import parse_edtf
@@ -15,6 +15,7 @@ from generator.layout import Layout, SiteOptions
 from generator.model import Actor, Event, Relation
 from generator.pictures import render_graph, render_network, render_timeline
 from generator.render import render_site
+from generator.searchindex import load_search_entries
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -171,7 +172,7 @@ def test_hostile_labels_in_pictures_read_as_written(tmp_path_factory: pytest.Tem
 def test_pictures_stay_out_of_the_search_index(tmp_path_factory: pytest.TempPathFactory) -> None:
     site = built_site(tmp_path_factory, MINI, "--strict")[0]
     assert "bf-timeline" in (site / "events" / "index.html").read_text(encoding="utf-8")
-    docs = search_docs(site)
+    docs = load_search_entries(site)
     assert not [d["location"] for d in docs if "Each mark links to its event" in d["text"]]
 
 

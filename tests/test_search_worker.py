@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitekit import search_docs
 from test_browser import SEARCH_TIMEOUT_MS, Served, _serve
 
 from generator.render import DEFAULT_TEMPLATES, SEARCH_WORKER
 from generator.searchindex import DOCS as DOCS_PATH
-from generator.searchindex import PACKED_DOCS, pack_search_index
+from generator.searchindex import PACKED_DOCS, load_search_entries, pack_search_index
 
 pytestmark = pytest.mark.browser
 
@@ -156,7 +155,8 @@ def test_a_built_sites_entries_are_moved_beside_its_index(tmp_path: Path) -> Non
     assert len(version) == 12  # a digest of the entries: a browser never takes a cached copy for new ones
     assert index == {"config": {**CONFIG, "docs": [f"{DOCS_PATH}?v={version}", f"{PACKED_DOCS}?v={version}"]},
                      "docs": []}  # what every page fetches
-    assert json.loads(gzip.decompress((tmp_path / PACKED_DOCS).read_bytes())) == DOCS == search_docs(tmp_path)
+    assert json.loads(gzip.decompress((tmp_path / PACKED_DOCS).read_bytes())) == DOCS
+    assert load_search_entries(tmp_path) == DOCS
 
 
 @pytest.fixture(scope="module")

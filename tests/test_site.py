@@ -29,14 +29,13 @@ from sitekit import (
     page,
     parse_html,
     resolve,
-    search_docs,
     site_pages,
     split_project,
     url_of,
 )
 
 from generator.corpus import load_corpus
-from generator.searchindex import compact_search_entries
+from generator.searchindex import compact_search_entries, load_search_entries
 
 # Fixtures ------------------------------------------------------------------------------------------------------
 
@@ -523,7 +522,7 @@ def test_hostile_input_never_becomes_markup(hostile_site: Path) -> None:
 
 def test_hostile_search_index_is_inert(hostile_site: Path) -> None:
     # Material shows search results' titles and text as HTML, so the index must hold no live markup either.
-    docs = search_docs(hostile_site)
+    docs = load_search_entries(hostile_site)
     live = []
     for doc in docs:
         for node in parse_html(doc["title"] + " " + doc["text"]).iter():
@@ -739,7 +738,7 @@ def test_a_build_releasing_its_pages_still_titles_indexes_and_writes_each(tmp_pa
             assert ours[url].article.text().strip(), f"/{url}: an empty article"
 
     def entries(s: Path, compact: bool = False) -> list[tuple[str, str, str]]:
-        docs = search_docs(s)
+        docs = load_search_entries(s)
         if compact:  # as our plugin pares down the entries of each generated page (searchindex.py)
             corpus, pages = load_corpus(MINI), defaultdict(list)
             for d in docs:
