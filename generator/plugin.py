@@ -14,7 +14,9 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from logging.handlers import BufferingHandler
@@ -147,6 +149,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.templates = TemplateCache()  # the theme's compiled templates, under `mkdocs serve --dirty`
         self.collector = IdleCollector()  # `mkdocs serve --dirty`: the cycle collector runs between rebuilds
         self.watcher = NativeWatch()  # `mkdocs serve`: an edit seen at once (watching.py)
+        self.sigterm: Any = None  # `mkdocs serve`: the SIGTERM handler this plugin replaced
 
     @property
     def _texts(self) -> dict[str, str] | dict[str, bytes]:
@@ -158,6 +161,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.command, self.dirty = command, dirty
         if self.cache is not None:
             self.on_shutdown()
+        if command == "serve":
+            self._stop_cleanly_on_sigterm()
         if command == "serve" and dirty:
             self.cache, self.search, self.outputs, self.config_print = PageCache(), SearchEntries(), set(), None
             self.served = {}
@@ -167,7 +172,17 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             # mode the warning would abort every build.
             logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
+    def _stop_cleanly_on_sigterm(self) -> None:
+        """MkDocs deletes its temporary site, and this plugin its page cache, when serve stops on Ctrl-C; stopped
+        by `kill`, `docker stop` or a service manager, serve left both behind (0.5-1 GB at 3,000 briefings, at each
+        stop). So SIGTERM stops it as Ctrl-C does, unless someone else already handles it."""
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            self.sigterm = signal.signal(signal.SIGTERM, _interrupt)
+
     def on_shutdown(self) -> None:
+        if self.sigterm is not None:
+            signal.signal(signal.SIGTERM, self.sigterm)
+            self.sigterm = None
         self.collector.close()
         self.watcher.close()
         if self.cache is not None:
@@ -626,6 +641,10 @@ def _sources(root: Path, corpus: Corpus | None) -> list[Path]:
 
 class _Unchanged(Exception):
     pass
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:

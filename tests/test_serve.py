@@ -44,16 +44,19 @@ def _wait(predicate, seconds: float = 60) -> bool:  # type: ignore[no-untyped-de
 @contextmanager
 def serving(tmp_path: Path, *flags: str, templates: dict[str, str] | None = None) -> Iterator[tuple[Path, int, Path]]:
     """A real `mkdocs serve` of a copy of the mini project, with `templates` (name -> text) as its own templates:
-    (project, port, log file), stopped afterwards."""
+    (project, port, log file), stopped afterwards as a service manager stops it (SIGTERM). Its temporary files go
+    to `tmp_path / "tmp"`."""
     project = copy_project(MINI, tmp_path / "project")
     for name, text in (templates or {}).items():
         (project / "templates").mkdir(exist_ok=True)
         (project / "templates" / name).write_text(text, encoding="utf-8")
     port = _free_port()
     log = tmp_path / "serve.log"
+    (tmp_path / "tmp").mkdir()
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *flags, "-a", f"127.0.0.1:{port}",
-                                 "--livereload"], cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+                                 "--livereload"], cwd=project, env={**ENV, "TMPDIR": str(tmp_path / "tmp")},
+                                stdout=out, stderr=subprocess.STDOUT)
     try:
         yield project, port, log
     finally:
@@ -141,3 +144,5 @@ def test_dirty_serve_rebuilds_only_what_an_edit_changes(tmp_path: Path) -> None:
         assert _wait(lambda: "This preview is stale" not in (_get(url) or "")), log.read_text()[-3000:]
         assert "Traceback" not in log.read_text()
         assert "A 'dirty' build" not in log.read_text(), "the plugin makes dirty builds exact: no warning"
+    left = list((tmp_path / "tmp").iterdir())
+    assert not left, f"stopped by SIGTERM, serve must delete its temporary site and page cache: {left}"
