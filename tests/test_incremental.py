@@ -13,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -283,17 +285,31 @@ def test_parsed_files_are_reused_only_while_their_bytes_are_the_same(tmp_path: P
     assert load_corpus(project, cache=cache).briefings["beta-holds"].title == "Beta alliance still holds"
 
 
+def _until(predicate: Callable[[], bool], seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return predicate()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the collector frees it
+
+
 def test_under_serve_the_collector_runs_between_builds_not_during_them() -> None:
-    collector = IdleCollector(delay=0.05)
+    collector = IdleCollector(delay=0.05, idle=60)
     try:
+        collector.resume_later()  # the first build, made with the collector on
+        assert gc.get_freeze_count() > 0, "what it made is frozen at once: later collections skip it"
+        gc.unfreeze()
         collector.pause()
         assert not gc.isenabled(), "off while a build runs"
         collector.resume_later()
         assert not gc.isenabled(), "not at once: the reader first gets the page"
-        deadline = time.monotonic() + 10
-        while not gc.isenabled() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert gc.isenabled(), "on again once the build is over"
+        assert _until(gc.isenabled), "on again once the build is over"
+        assert gc.get_freeze_count() > 0, "what survived the build is frozen"
+        collector.pause()
         collector.resume_later()
         collector.pause()  # the next build began before the collection
         time.sleep(0.2)
@@ -301,6 +317,27 @@ def test_under_serve_the_collector_runs_between_builds_not_during_them() -> None
     finally:
         collector.close()
     assert gc.isenabled()
+    assert gc.get_freeze_count() == 0, "the session ends: nothing left frozen"
+
+
+def test_under_serve_garbage_among_frozen_objects_is_freed_once_idle() -> None:
+    """What a rebuild replaces (MkDocs' page of the edited briefing: a cycle with its file) was frozen after the
+    build that made it; left frozen, a long session would keep every edit's."""
+    collector = IdleCollector(delay=0.05, idle=0.6)
+    try:
+        collector.pause()
+        page = _Node()
+        kept = weakref.ref(page)
+        collector.resume_later()
+        assert _until(gc.isenabled), "the young collection has run: `page`, alive, is frozen"
+        del page  # the next edit replaces it, before the session has been idle
+        collector.pause()
+        collector.resume_later()
+        time.sleep(0.3)
+        assert kept() is not None, "frozen: the young collections leave it"
+        assert _until(lambda: kept() is None), "the full collection, once idle, frees it"
+    finally:
+        collector.close()
 
 
 def test_the_theme_is_compiled_once_per_serve_session_and_again_once_edited(tmp_path: Path) -> None:
