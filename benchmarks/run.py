@@ -138,11 +138,12 @@ class _Browser:
         self.playwright.stop()
 
 
-def edit_loop(project: Path, edits: int = 3, dirty: bool = True, browser: bool = False) -> dict:
+def edit_loop(project: Path, edits: int = 3, dirty: bool = True, browser: bool = False, pause: float = 1.0) -> dict:
     """`mkdocs serve` (`--dirty`: incremental, as `make serve` runs it) on a project: seconds until the first
     page is served, then, for each edit of one briefing's title, seconds from the write until the served page
     shows the new title (`browser`: until the page open in Chromium shows it, reloaded by MkDocs' live-reload
-    script; else until a request every 50 ms gets it); with what the plugin logged about that rebuild."""
+    script; else until a request every 50 ms gets it); with what the plugin logged about that rebuild. Each edit
+    comes `pause` seconds after the page showed the last one."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -166,7 +167,7 @@ def edit_loop(project: Path, edits: int = 3, dirty: bool = True, browser: bool =
         render: list[float] = []
         for i in range(edits):
             title = f"Edited title {i} {time.time_ns()}"
-            time.sleep(1)  # a distinct edit, as an analyst's: not within the watcher's debounce of the last
+            time.sleep(pause)  # a distinct edit, as an analyst's: not within the watcher's debounce of the last
             at = len(log.read_text())
             briefing.write_text(re.sub(r"^title: .*$", f"title: {title}", original, count=1, flags=re.M),
                                 encoding="utf-8")
@@ -222,6 +223,8 @@ def main() -> None:
     ap.add_argument("--full-serve", action="store_true", help="the edit loop under plain `mkdocs serve` (before)")
     ap.add_argument("--browser", action="store_true",
                     help="the edit loop timed in Chromium (the page reloaded by MkDocs' live-reload script)")
+    ap.add_argument("--edit-pause", type=float, default=1.0, metavar="S",
+                    help="seconds from the page showing one edit to the next edit (default 1)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.edit_loop is not None:
@@ -232,7 +235,8 @@ def main() -> None:
                                check=True, capture_output=True)
                 (project / "mkdocs.yml").write_text(CONFIG.format(n=n))
             print(json.dumps({"n": n, "load_avg_before": os.getloadavg(),
-                              **edit_loop(project, dirty=not args.full_serve, browser=args.browser)}), flush=True)
+                              **edit_loop(project, dirty=not args.full_serve, browser=args.browser,
+                                         pause=args.edit_pause)}), flush=True)
         return
     rows = []
     for n in args.sizes:
