@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import permutations
 from pathlib import Path
 
 from .errors import BriefingError, BriefingsError, Location, suggest
@@ -349,13 +350,14 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     corpus = Corpus(loaded.root, dict(sorted(actors.items())), {b.id: b for b in briefings},
                     {e.id: e for e in ordered_events}, claims, relations, kind)
 
-    coactor_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    shared_claims: dict[str, Counter[str]] = defaultdict(Counter)
+    # (actor, other) -> briefings and claims they share; pairs counted in one call per briefing or claim.
+    shared_briefings: Counter[tuple[str, str]] = Counter()
+    shared_claims: Counter[tuple[str, str]] = Counter()
     for b in briefings:
         present = [a for a in b.actors if a in actors]
         for aid in present:
             corpus.actor_briefings[aid].append((b, b.actors[aid]))
-            coactor_counts[aid].update(x for x in present if x != aid)
+        shared_briefings.update(permutations(present, 2))
         for e in b.events:
             eid = e.id if isinstance(e, Event) else e.ref
             if eid in events:
@@ -366,9 +368,7 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
             {events[i] for i in (e.id if isinstance(e, Event) else e.ref for e in b.events) if i in events},
             key=event_order)
         for c in b.claims:
-            involved = sorted({x for x in (c.by, *c.via, *c.about) if x in actors})
-            for aid in involved:
-                shared_claims[aid].update(x for x in involved if x != aid)
+            shared_claims.update(permutations({x for x in (c.by, *c.via, *c.about) if x in actors}, 2))
             if c.by in actors:
                 corpus.actor_claims_by[c.by].append(c)
             for aid in c.about:
@@ -405,10 +405,11 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     for a in actors.values():
         if a.affiliation in actors:
             corpus.actor_members[a.affiliation].append(a)
-    for aid, counter in coactor_counts.items():
-        claims_with = shared_claims[aid]
-        corpus.actor_coactors[aid] = sorted(((other, n, claims_with[other]) for other, n in counter.items()),
-                                            key=lambda t: (-t[1], -t[2], t[0]))
+    coactors: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for (aid, other), n in shared_briefings.items():
+        coactors[aid].append((other, n, shared_claims[aid, other]))
+    for aid in sorted(coactors):
+        corpus.actor_coactors[aid] = sorted(coactors[aid], key=lambda t: (-t[1], -t[2], t[0]))
     return corpus
 
 
