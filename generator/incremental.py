@@ -98,14 +98,16 @@ class IdleCollector:
     of a 5 s edit at 1,000 briefings. So the collector is off while a rebuild runs; `delay` seconds after it, it
     collects and freezes what survives (`gc.freeze`), which later collections skip: 0.07-0.16 s at 1,000 briefings
     instead of 0.5 s, which an analyst's next save had to wait for. A garbage cycle among frozen objects is kept
-    (the MkDocs pages an edit replaces: some 600 objects an edit), so once no build has run for `idle` seconds, a
-    full collection frees those too. A build that has begun is not interrupted by either; the session's first build
-    runs with the collector on."""
+    (the MkDocs pages an edit replaces: some 600 objects an edit), so a full collection frees those too once no
+    build has run for `idle` seconds, or at once when the frozen objects have grown by a quarter since the last
+    full collection (a long run of edits; CPython's own rule for a full collection). A build that has begun is not
+    interrupted by any of them; the session's first build runs with the collector on."""
 
     def __init__(self, delay: float = 1.0, idle: float = 30.0) -> None:
         self.delay, self.idle = delay, idle
         self.timer: threading.Timer | None = None
         self.building, self.froze = False, False
+        self.frozen = 0  # objects frozen after the last full collection
         self.lock = threading.Lock()  # a collection that was due as a build began waits, and then gives way
 
     def pause(self) -> None:
@@ -116,17 +118,16 @@ class IdleCollector:
             gc.disable()
 
     def resume_later(self) -> None:
-        """A build has ended (or failed)."""
+        """A build has ended (or failed; then it may be said twice: on_post_build, then on_build_error)."""
         with self.lock:
-            if not self.building:
-                # The session's first build, which ran with the collector on: what it made is frozen at once. A
-                # first collection of it all, 1 s later, is what the analyst's first save would have waited for.
-                gc.freeze()
-                self.froze = True
-                self._schedule(self.idle, self._collect_all)
-                return
             self.building = False
-            self._schedule(self.delay, self._collect_young)
+            if not gc.isenabled():
+                self._schedule(self.delay, self._collect_young)
+                return
+            # A build made with the collector on (the session's first): what it made is frozen at once. A first
+            # collection of it all, 1 s later, is what the analyst's first save would have waited for.
+            self._freeze()
+            self._schedule(self.idle, self._collect_all)
 
     def close(self) -> None:
         """The session ends: the collector as it was."""
@@ -135,7 +136,7 @@ class IdleCollector:
             self._cancel()
             if self.froze:  # else what is frozen is `mkdocs build`'s, left to the end of the process
                 gc.unfreeze()
-                self.froze = False
+                self.froze, self.frozen = False, 0
             gc.enable()
 
     def _schedule(self, seconds: float, collect: Callable[[], None]) -> None:
@@ -149,23 +150,35 @@ class IdleCollector:
             self.timer.cancel()
             self.timer = None
 
+    def _freeze(self) -> None:
+        gc.freeze()
+        self.froze = True
+        if not self.frozen:
+            self.frozen = gc.get_freeze_count()
+
     def _collect_young(self) -> None:
         with self.lock:
             if self.building:
                 return
             gc.collect()
-            gc.freeze()
-            self.froze = True
+            self._freeze()
             gc.enable()
-            self._schedule(max(self.idle - self.delay, 0.0), self._collect_all)
+            if gc.get_freeze_count() > self.frozen * 5 // 4:
+                self._collect_all_now()
+            else:
+                self._schedule(max(self.idle - self.delay, 0.0), self._collect_all)
 
     def _collect_all(self) -> None:
         with self.lock:
-            if self.building:
-                return
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
+            if not self.building:
+                self._collect_all_now()
+
+    def _collect_all_now(self) -> None:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.frozen = gc.get_freeze_count()
+        gc.enable()
 
 
 INDEX_PAGES = ("index.md", "briefings/index.md", "actors/index.md", "events/index.md", "claims/index.md")

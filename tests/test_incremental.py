@@ -320,6 +320,41 @@ def test_under_serve_the_collector_runs_between_builds_not_during_them() -> None
     assert gc.get_freeze_count() == 0, "the session ends: nothing left frozen"
 
 
+def test_under_serve_a_build_that_fails_after_it_ended_leaves_the_collector_on() -> None:
+    """on_post_build says the build ended, then fails (a full disk while the search index is written), and
+    on_build_error says it again: the collector must still come back on."""
+    collector = IdleCollector(delay=0.05, idle=60)
+    try:
+        collector.pause()
+        collector.resume_later()
+        collector.resume_later()
+        assert _until(gc.isenabled), "on again after the build, however often its end is said"
+    finally:
+        collector.close()
+
+
+def test_under_serve_a_long_run_of_edits_frees_frozen_garbage_without_a_pause() -> None:
+    """An analyst who saves every few seconds for an hour never leaves the session idle: once the frozen objects
+    have grown by a quarter, a full collection frees what the edits replaced."""
+    collector = IdleCollector(delay=0.05, idle=3600)
+    try:
+        collector.resume_later()  # the first build: everything so far frozen
+        base = gc.get_freeze_count()
+        page = _Node()
+        kept = weakref.ref(page)
+        collector.pause()
+        collector.resume_later()
+        assert _until(gc.isenabled), "the young collection has run: `page`, alive, is frozen"
+        del page  # replaced by the next edit
+        collector.pause()
+        grown = [_Node() for _ in range(base // 3 + 1000)]  # what the next rebuilds keep, frozen in turn
+        collector.resume_later()
+        assert _until(lambda: kept() is None), "freed by a full collection, with no idle pause"
+        assert len(grown) > base // 3
+    finally:
+        collector.close()
+
+
 def test_under_serve_garbage_among_frozen_objects_is_freed_once_idle() -> None:
     """What a rebuild replaces (MkDocs' page of the edited briefing: a cycle with its file) was frozen after the
     build that made it; left frozen, a long session would keep every edit's."""
