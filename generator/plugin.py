@@ -181,7 +181,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_shutdown(self) -> None:
         if self.sigterm is not None:
-            signal.signal(signal.SIGTERM, self.sigterm)
+            if signal.getsignal(signal.SIGTERM) is _interrupt:  # else someone has set their own since
+                signal.signal(signal.SIGTERM, self.sigterm)
             self.sigterm = None
         self.collector.close()
         self.watcher.close()
