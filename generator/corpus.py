@@ -408,8 +408,8 @@ def _index(loaded: Loaded, kind: dict[str, str], actors: dict[str, Actor], event
     coactors: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for (aid, other), n in shared_briefings.items():
         coactors[aid].append((other, n, shared_claims[aid, other]))
-    for aid in sorted(coactors):
-        corpus.actor_coactors[aid] = sorted(coactors[aid], key=lambda t: (-t[1], -t[2], t[0]))
+    for aid in corpus.actor_briefings:  # every actor in a briefing, alone in it or not
+        corpus.actor_coactors[aid] = sorted(coactors.get(aid, ()), key=lambda t: (-t[1], -t[2], t[0]))
     return corpus
 
 
