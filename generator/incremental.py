@@ -103,7 +103,7 @@ class IdleCollector:
     full collection (a long run of edits; CPython's own rule for a full collection). A build that has begun is not
     interrupted by any of them; the session's first build runs with the collector on."""
 
-    def __init__(self, delay: float = 1.0, idle: float = 30.0) -> None:
+    def __init__(self, delay: float = 0.3, idle: float = 30.0) -> None:
         self.delay, self.idle = delay, idle
         self.timer: threading.Timer | None = None
         self.building, self.froze = False, False
