@@ -104,6 +104,9 @@ _ADMONITION = re.compile(r"^([ \t>]*)(!)(?=!!)", re.MULTILINE)
 def neutralise_md(text: str) -> str:
     """User Markdown with no raw HTML, attribute lists, headings, images, or links other than http(s) and
     mailto (those keep their label, as text); emphasis, lists, paragraphs and code kept."""
+    # Line breaks as Python-Markdown reads them: a lone carriage return ends a line too, and the patterns that
+    # look at line starts (a setext underline, an admonition, a fence) must see the same lines.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     out, at = [], 0
     for start, end, code, block in _code_regions(text):
         out.append(_neutralise_prose(text[at:start]))

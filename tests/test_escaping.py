@@ -119,6 +119,7 @@ FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCh
 @example("[x](javascript&#58;alert(1))")
 @example("## __config\n\nT\n===\n\n> # __search\n\n- ### __drawer")
 @example("``\n> `\n> =")  # a setext underline inside a quote
+@example("`\r=")  # a carriage return ends a line for Python-Markdown: a setext underline after it
 def test_user_markdown_is_inert_whatever_it_holds(text: str) -> None:
     out = neutralise_md(text)
     assert not audit(out), (text, out, audit(out))
