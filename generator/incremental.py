@@ -293,7 +293,8 @@ class PageRenderer:
     that could change every page (the templates, the options, a split of the site's sections, a source text
     under unchanged YAML) renders everything."""
 
-    def __init__(self) -> None:
+    def __init__(self, run: int = 64) -> None:
+        self.run = run  # records in a run of corpus.json, on average (_runs)
         self.texts: dict[str, str] = {}
         self.reads: dict[str, frozenset[Key]] = {}
         self.signatures: dict[str, Any] = {}
@@ -303,8 +304,8 @@ class PageRenderer:
         self.rendered: list[str] = []  # the pages the last render rendered
         self.markdown: set[str] = set()  # the pages a project's Markdown templates make (render.Renderer)
         self.notices: list[str] = []
-        # corpus.json, one record at a time: id(record) -> (record, its JSON, what making it read).
-        self.fragments: dict[int, tuple[Any, str, frozenset[Key]]] = {}
+        # corpus.json, by runs of records (_runs), each under the id of its last record.
+        self.runs: dict[int, Run] = {}
 
     def render(self, corpus: Corpus, overrides: Path | None, options: SiteOptions) -> dict[str, str]:
         """Every page's text, as render_site gives it. Raises BriefingsError on template errors (and then
@@ -315,8 +316,8 @@ class PageRenderer:
         watched["counts"] = renderer.common["counts"] = RecordingDict("counts", corpus.counts())
         shape, sources = _shape(renderer), _sources(corpus)
         changed = self._changed(watched, shape, sources)
-        fragments: dict[int, tuple[Any, str, frozenset[Key]]] = {}
-        renderer.fragment = functools.partial(self._fragment, changed, fragments)
+        runs: dict[int, Run] = {}
+        renderer.join = functools.partial(self._join, changed, runs)
         texts: dict[str, str] = {}
         reads: dict[str, frozenset[Key]] = {}
         signatures: dict[str, Any] = {}
@@ -350,27 +351,52 @@ class PageRenderer:
             rendered.append(path)
         self.texts, self.reads, self.signatures, self.rendered = texts, reads, signatures, rendered
         self.specs = kept
-        self.fragments = fragments
+        self.runs = runs
         self.markdown = {spec.path for spec in specs if spec.kind in renderer.markdown_kinds}
         self.notices = renderer.notices
         self.previous = (renderer, watched, shape, sources)
         return texts
 
-    def _fragment(self, changed: set[Key] | None, fragments: dict[int, tuple[Any, str, frozenset[Key]]], kind: str,
-                  record: Any, make: Callable[[], str]) -> str:
-        """A record's JSON in corpus.json: the last one while the record is the same object and nothing its
-        back-links read changed (the file as a whole reads every record, so it is made at every edit)."""
-        hit = self.fragments.get(id(record))
-        if changed is not None and hit is not None and hit[0] is record and hit[2].isdisjoint(changed):
-            fragments[id(record)] = hit
-            return hit[1]
-        outer, SINK.keys = SINK.keys, set()
-        try:
-            text = make()
-            fragments[id(record)] = (record, text, frozenset(SINK.keys))
-        finally:
-            SINK.keys = outer
-        return text
+    def _join(self, changed: set[Key] | None, runs: dict[int, Run], records: list[Any],
+              make: Callable[[Any], str]) -> list[str]:
+        """Records' JSON in corpus.json, by runs (corpus_json.Join). The file as a whole reads every record
+        (58,000 at 3,000 briefings), so it is made at every edit; a record's last JSON is taken again while the
+        record is the same object and nothing its back-links read changed. Looked up by runs of records, most of
+        them unchanged."""
+        out = []
+        for records_ in _runs(records, self.run):
+            run = tuple(records_)
+            last = self.runs.get(id(run[-1]))
+            if changed is not None and last is not None and last.records == run and last.read.isdisjoint(changed):
+                fresh = last  # records compare by identity: the very same records, and nothing they read changed
+            else:
+                fresh = self._remake(changed, last, run, make)
+            runs[id(run[-1])] = fresh
+            out.append(fresh.text)
+        return out
+
+    def _remake(self, changed: set[Key] | None, last: Run | None, run: tuple[Any, ...],
+                make: Callable[[Any], str]) -> Run:
+        """A run's JSON, each record's taken again if it is unchanged (`last`: the previous run that ended with
+        the same record, if any; a run holds its records, so their ids are not reused)."""
+        before = {}
+        if changed is not None and last is not None and last.records[-1] is run[-1]:
+            before = {id(r): i for i, r in enumerate(last.records)}
+        texts, reads = [], []
+        for record in run:
+            i = before.get(id(record))
+            if (i is not None and last is not None and changed is not None and last.records[i] is record
+                    and last.reads[i].isdisjoint(changed)):
+                texts.append(last.texts[i])
+                reads.append(last.reads[i])
+                continue
+            outer, SINK.keys = SINK.keys, set()
+            try:
+                texts.append(make(record))
+                reads.append(frozenset(SINK.keys))
+            finally:
+                SINK.keys = outer
+        return Run(run, tuple(texts), tuple(reads), ",".join(texts), frozenset().union(*reads))
 
     def _changed(self, watched: dict[str, Any], shape: Any, sources: dict[str, Any]) -> set[Key] | None:
         """The keys whose values differ from the previous render's; None: render everything."""
@@ -412,6 +438,33 @@ def _same_values(a: Any, b: Any) -> bool:
     if type(a) is list or type(a) is tuple:
         return type(a) is type(b) and len(a) == len(b) and all(map(_same_values, a, b))
     return bool(a == b)
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """Consecutive records of corpus.json and their JSON, each and joined; what each read, and all of them."""
+
+    records: tuple[Any, ...]
+    texts: tuple[str, ...]
+    reads: tuple[frozenset[Key], ...]
+    text: str
+    read: frozenset[Key]
+
+
+_GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing: addresses in steps, as allocated, spread over 64 bits
+
+
+def _runs(records: list[Any], size: int) -> list[list[Any]]:
+    """`records` cut into runs of `size` on average, each cut after a record that its identity picks, not its
+    position: a record added, removed or replaced changes its own run and at most the next."""
+    out, start, below = [], 0, 2**64 // size
+    for i, record in enumerate(records):
+        if (id(record) * _GOLDEN) & 0xFFFFFFFFFFFFFFFF < below:
+            out.append(records[start:i + 1])
+            start = i + 1
+    if start < len(records):
+        out.append(records[start:])
+    return out
 
 
 RECORD_COLLECTIONS = {Briefing: "briefings", Actor: "actors", Event: "events", Claim: "claims"}

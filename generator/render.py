@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 
 from .corpus import Corpus
-from .corpus_json import Fragment, render_corpus_json, render_corpus_schema
+from .corpus_json import Join, render_corpus_json, render_corpus_schema
 from .errors import BriefingError, BriefingsError, Location
 from .layout import Layout, PageSpec, SiteOptions
 from .links import LINK
@@ -680,7 +680,7 @@ class Renderer:
                 self.notices.append(f"{overrides}/{name}: the pages are HTML now and include {stem + HTML} instead, "
                                     "so this template is used only by your own Markdown templates; copy "
                                     f"{default} into the folder and make your change there")
-        self.fragment: Fragment | None = None  # a cache of corpus.json's records (incremental.PageRenderer)
+        self.join: Join | None = None  # a cache of corpus.json's records (incremental.PageRenderer)
         self.common = {"corpus": corpus, "site": self.layout.options, "layout": self.layout,
                        "counts": corpus.counts(), "RELIABILITY": RELIABILITY_TEXT, "CREDIBILITY": CREDIBILITY_TEXT,
                        "SOURCING": SOURCING_TEXT, "MODALITY": MODALITY_TEXT}
@@ -697,7 +697,7 @@ class Renderer:
         if kind == "facets":
             return render_claim_facets(self.layout, values["months"])
         if kind == "corpus_json":
-            return render_corpus_json(self.corpus, self.fragment)
+            return render_corpus_json(self.corpus, self.join)
         if kind == "corpus_schema":
             return render_corpus_schema()
         ctx = PageContext(self.layout, spec.path, markdown=kind in self.markdown_kinds)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator.corpus import load_corpus
 from generator.errors import BriefingsError
-from generator.incremental import PageRenderer
+from generator.incremental import PageRenderer, _runs
 from generator.layout import SiteOptions
 from generator.loader import ParseCache
 from generator.render import render_site
@@ -94,7 +94,7 @@ def test_incremental_render_equals_a_full_render_after_any_edits(tmp_path_factor
     project = tmp_path_factory.mktemp("pages") / "project"
     shutil.copytree(MINI, project)
     cache: ParseCache = {}
-    renderer, counter = PageRenderer(), [0]
+    renderer, counter = PageRenderer(run=2), [0]  # corpus.json cached by runs of two records: edits cut and join them
     renderer.render(load_corpus(project, include_drafts=True, cache=cache), None, OPTIONS)
     for step, edit in enumerate(edits):
         apply(project, edit, counter)
@@ -126,3 +126,18 @@ def test_an_edit_renders_only_the_pages_that_read_what_changed(tmp_path: Path) -
     for path in ("sources/alpha-talks.md", "actors/ivanov.md", "briefings/by-year/2015.md", "tags/talks.md"):
         assert path not in renderer.rendered
     assert pages == render_site(load_corpus(project), None, OPTIONS)
+
+
+def test_an_edit_remakes_the_run_of_corpus_json_it_falls_in_and_at_most_the_next() -> None:
+    records = [object() for _ in range(3000)]
+    before = _runs(records, 16)
+    assert [r for run in before for r in run] == records
+    assert 3000 / 16 / 2 < len(before) < 3000 / 16 * 2  # runs of about the size asked
+    edits = {"replace": lambda i: [*records[:i], object(), *records[i + 1:]],
+             "insert": lambda i: [*records[:i], object(), *records[i:]],
+             "delete": lambda i: [*records[:i], *records[i + 1:]]}
+    kept = {tuple(map(id, run)) for run in before}
+    for what, edit in edits.items():
+        for i in (0, 1234, 2999):
+            after = {tuple(map(id, run)) for run in _runs(edit(i), 16)}
+            assert len(kept - after) <= 2, (what, i)
