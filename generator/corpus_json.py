@@ -101,7 +101,7 @@ class _Converter:
                 return list(v)
             if first in _BY_ID and all(type(x) is first for x in v):
                 return [x.id for x in v]
-            return [self.value(x, inline) for x in v]
+            return [x.id if type(x) in _BY_ID else x if type(x) in _PLAIN else self.value(x, inline) for x in v]
         if t is dict:
             return {str(k): self.value(x, inline) for k, x in v.items()}
         if t is EdtfDate:
