@@ -310,8 +310,11 @@ class PageRenderer:
     def render(self, corpus: Corpus, overrides: Path | None, options: SiteOptions) -> dict[str, str]:
         """Every page's text, as render_site gives it. Raises BriefingsError on template errors (and then
         keeps the previous state)."""
-        watched = _watch_corpus(corpus)
+        # The layout and its list of pages are made before the corpus records: nothing is recorded while they are
+        # made, and each lookup in a recording collection is a Python call.
         renderer = Renderer(corpus, overrides, options)
+        specs = renderer.pages()
+        watched = _watch_corpus(corpus)
         watched |= _watch_layout(renderer.layout)
         watched["counts"] = renderer.common["counts"] = RecordingDict("counts", corpus.counts())
         shape, sources = _shape(renderer), _sources(corpus)
@@ -324,7 +327,6 @@ class PageRenderer:
         kept: dict[str, PageSpec] = {}
         rendered = []
         shared: dict[int, tuple[Any, set[Key]]] = {}
-        specs = renderer.pages()
         for spec in specs:
             path = spec.path
             prior = self.specs.get(path)
@@ -525,7 +527,6 @@ def _watch_corpus(corpus: Corpus) -> dict[str, Any]:
 def _watch_layout(layout: Layout) -> dict[str, Any]:
     """The layout's own maps (which page each event and dispute is on), computed now so that no page records
     computing them."""
-    layout.disputes  # noqa: B018 (computed here, before any page records)
     out: dict[str, Any] = {}
     for name in ("event_pages", "_group_pages", "_dispute_pages"):
         value = RecordingDict(f"layout.{name}", getattr(layout, name))
