@@ -413,7 +413,10 @@ class PageRenderer:
         for name, now in watched.items():
             old = before[name]
             if isinstance(now, dict):
-                keys = [k for k in dict.keys(old) | dict.keys(now) if not _same(dict.get(old, k), dict.get(now, k))]
+                if dict.__eq__(old, now) is True:  # in C, records by identity: most collections, at most edits
+                    continue
+                keys = [k for k in dict.keys(old) | dict.keys(now)
+                        if (a := dict.get(old, k)) is not (b := dict.get(now, k)) and a != b and not _same(a, b)]
                 out.update((name, k) for k in keys)
                 if keys:
                     out.add((name, EVERY))
