@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -234,6 +235,77 @@ def _check_place(e: Event, kind: dict[str, str], actors: dict[str, Actor], check
             checker.error(e, "place", f"'{link.id}' is {_a(got)}; a place links to an actor of kind place")
 
 
+class _Checked:
+    """Each briefing's errors and warnings from the last time it was checked, while it is checked against the same
+    ids, actors' kinds and events' briefings (`context`). Under `mkdocs serve` an unchanged file's briefing is the
+    same object at every build (loader.ParseCache), so an edit checks only its own briefing again, unless it
+    changed what every briefing is checked against (an id added, removed or renamed). Kept by the briefing, as
+    long as it lives."""
+
+    def __init__(self) -> None:
+        self.context: object = None
+        self.briefings: weakref.WeakKeyDictionary[Briefing, tuple[str | None, list[BriefingError],
+                                                                   list[BriefingError]]] = weakref.WeakKeyDictionary()
+
+
+_CHECKED = _Checked()
+
+
+def _check_briefing(b: Briefing, kind: dict[str, str], actors: dict[str, Actor], events: dict[str, Event],
+                    checker: _Checker, warnings: list[BriefingError]) -> None:
+    """One briefing's references, quotes and texts; its errors go to `checker`, its warnings to `warnings`. Sets
+    each quote's span in the source text."""
+    src = b.source
+    source_known = not src.broken
+    if source_known and (checker.ref(src, "publication", src.publication, "actor") and src.publication in actors
+            and actors[src.publication].kind != "media"):
+        checker.error(src, "publication", f"'{src.publication}' is of kind {actors[src.publication].kind}; "
+                      "a publication must be an actor of kind media")
+    for aid in b.actors:
+        checker.ref(b, f"actors.{aid}", aid, "actor")
+    reported: set[str] = set()
+    for e in b.events:
+        if e.broken:
+            continue
+        if isinstance(e, Event):
+            checker.refs(e, "actors", e.actors, "actor")
+            _check_place(e, kind, actors, checker)
+        elif checker.ref(e, "ref", e.ref, "event") and e.ref in events:
+            if events[e.ref].briefing == b.id:
+                checker.error(e, "ref", f"'{e.ref}' is defined in this briefing; list it once")
+            elif e.ref in reported:
+                checker.error(e, "ref", f"'{e.ref}' is reported twice in this briefing; list it once")
+            reported.add(e.ref)
+    text = normalised_text(b.source_text) if b.source_text is not None else None
+    for c in b.claims:
+        if c.broken:
+            continue
+        checker.ref(c, "by", c.by, "actor")
+        _check_via(b, c, checker)
+        if c.translation is not None and c.quote is None:
+            checker.error(c, "translation", "a translation translates the quote; add the quote in the source's "
+                          "own words, or remove the translation")
+        if _opens_with_attribution(c.text):
+            warnings.append(BriefingError(c.loc_of("text"), c.path_of("text"), "the text opens with who "
+                                          "asserts it; state the proposition itself (who asserts it is `by`, "
+                                          "`attribution` and `sourcing`)", warning=True))
+        checker.refs(c, "about", c.about, "actor")
+        checker.refs(c, "events", c.events, "event")
+        for key in ("supports", "contradicts"):
+            for i, cid in enumerate(getattr(c, key)):
+                if cid == c.id:
+                    checker.error(c, f"{key}[{i}]", f"a claim cannot {key[:-1]} itself")
+                else:
+                    checker.ref(c, f"{key}[{i}]", cid, "claim")
+        if source_known:
+            _check_quote(b, c, text, checker)
+    for r in b.relations:
+        if r.broken:
+            continue
+        checker.refs(r, "between", r.between, "actor")
+        checker.refs(r, "claims", r.claims, "claim")
+
+
 def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[Corpus, list[BriefingError]]:
     """`drafts`: ids defined only in drafts left out of `loaded` -> their briefing, so a reference to one says so."""
     kind, _where, errors = _register(loaded)
@@ -257,56 +329,20 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
             else:
                 checker.ref(a, "affiliation", a.affiliation, "actor")
 
+    context = (kind, checker.drafts, {a.id: a.kind for a in actors.values()},
+               {e.id: e.briefing for e in events.values()})
+    if context != _CHECKED.context:  # kept as a copy: the corpus' own dicts are the pages' to change
+        _CHECKED.context = (dict(kind), dict(checker.drafts), *context[2:])
+        _CHECKED.briefings = weakref.WeakKeyDictionary()
     for b in loaded.briefings:
-        src = b.source
-        source_known = not src.broken
-        if source_known and (checker.ref(src, "publication", src.publication, "actor") and src.publication in actors
-                and actors[src.publication].kind != "media"):
-            checker.error(src, "publication", f"'{src.publication}' is of kind {actors[src.publication].kind}; "
-                          "a publication must be an actor of kind media")
-        for aid in b.actors:
-            checker.ref(b, f"actors.{aid}", aid, "actor")
-        reported: set[str] = set()
-        for e in b.events:
-            if e.broken:
-                continue
-            if isinstance(e, Event):
-                checker.refs(e, "actors", e.actors, "actor")
-                _check_place(e, kind, actors, checker)
-            elif checker.ref(e, "ref", e.ref, "event") and e.ref in events:
-                if events[e.ref].briefing == b.id:
-                    checker.error(e, "ref", f"'{e.ref}' is defined in this briefing; list it once")
-                elif e.ref in reported:
-                    checker.error(e, "ref", f"'{e.ref}' is reported twice in this briefing; list it once")
-                reported.add(e.ref)
-        text = normalised_text(b.source_text) if b.source_text is not None else None
-        for c in b.claims:
-            if c.broken:
-                continue
-            checker.ref(c, "by", c.by, "actor")
-            _check_via(b, c, checker)
-            if c.translation is not None and c.quote is None:
-                checker.error(c, "translation", "a translation translates the quote; add the quote in the source's "
-                              "own words, or remove the translation")
-            if _opens_with_attribution(c.text):
-                warnings.append(BriefingError(c.loc_of("text"), c.path_of("text"), "the text opens with who "
-                                              "asserts it; state the proposition itself (who asserts it is `by`, "
-                                              "`attribution` and `sourcing`)", warning=True))
-            checker.refs(c, "about", c.about, "actor")
-            checker.refs(c, "events", c.events, "event")
-            for key in ("supports", "contradicts"):
-                for i, cid in enumerate(getattr(c, key)):
-                    if cid == c.id:
-                        checker.error(c, f"{key}[{i}]", f"a claim cannot {key[:-1]} itself")
-                    else:
-                        checker.ref(c, f"{key}[{i}]", cid, "claim")
-            if source_known:
-                _check_quote(b, c, text, checker)
-        for r in b.relations:
-            if r.broken:
-                continue
-            checker.refs(r, "between", r.between, "actor")
-            checker.refs(r, "claims", r.claims, "claim")
+        hit = _CHECKED.briefings.get(b)
+        if hit is None or hit[0] != b.source_text:
+            errors_before, warnings_before = len(checker.errors), len(warnings)
+            _check_briefing(b, kind, actors, events, checker, warnings)
+            hit = _CHECKED.briefings[b] = (b.source_text, checker.errors[errors_before:], warnings[warnings_before:])
+        else:
+            checker.errors += hit[1]
+            warnings += hit[2]
 
     for path, loc, md_text in loaded.markdown:
         for link in parse_links(md_text):
