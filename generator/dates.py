@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -77,23 +77,21 @@ class EdtfDate:
     text: str
     start: Point
     end: Point | None = None
+    # Computed once: under `mkdocs serve` every build sorts by them, dates that live across builds (parse_edtf).
+    lower: date = field(init=False, repr=False, compare=False)
+    upper: date = field(init=False, repr=False, compare=False)
+    # Earliest bound first, then finer precision first, then the latest bound.
+    sort_key: tuple[date, int, date] = field(init=False, repr=False, compare=False)
 
-    @property
-    def lower(self) -> date:
-        return self.start.lower
-
-    @property
-    def upper(self) -> date:
-        return (self.end or self.start).upper
+    def __post_init__(self) -> None:
+        lower, upper = self.start.lower, (self.end or self.start).upper
+        object.__setattr__(self, "lower", lower)
+        object.__setattr__(self, "upper", upper)
+        object.__setattr__(self, "sort_key", (lower, -self.start.precision, upper))
 
     @property
     def year(self) -> int:
         return self.start.year
-
-    @property
-    def sort_key(self) -> tuple[date, int, date]:
-        """Earliest bound first, then finer precision first, then the latest bound."""
-        return (self.lower, -self.start.precision, self.upper)
 
     def human(self) -> str:
         if self.end is None:
