@@ -13,7 +13,7 @@ import nh3
 
 # HTML's own characters, and the few that start inline Markdown, as character references: the text shows as
 # written in an HTML page, and stays text in a page a project's own Markdown template makes (render.py).
-_HTML = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*_[]{}|\\#+"})
+_HTML = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'`*_[]{}|\\#+!"})  # ! opens an admonition (!!! note)
 
 
 def escape_html(text: str) -> str:
