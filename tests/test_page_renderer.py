@@ -152,3 +152,24 @@ def test_an_edit_remakes_the_run_of_corpus_json_it_falls_in_and_at_most_the_next
         for i in (0, 1234, 2999):
             after = {tuple(map(id, run)) for run in _runs(edit(i), 16)}
             assert len(kept - after) <= 2, (what, i)
+
+
+def test_corpus_json_is_remade_only_in_the_runs_of_records_an_edit_changed(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(MINI, project)
+    cache: ParseCache = {}
+    renderer = PageRenderer(run=2)
+    renderer.render(load_corpus(project, cache=cache), None, OPTIONS)
+    made = dict(renderer.runs)
+    # A save that changes no value (a comment): nothing is rendered, and the runs are kept for the next edit.
+    actors = project / ACTORS
+    actors.write_text(actors.read_text(encoding="utf-8") + "# checked\n", encoding="utf-8")
+    renderer.render(load_corpus(project, cache=cache), None, OPTIONS)
+    assert renderer.rendered == []
+    assert renderer.runs == made
+    apply(project, ("swap", 0), [0])  # beta-holds' title: alpha-talks' records are the same objects
+    pages = renderer.render(load_corpus(project, cache=cache), None, OPTIONS)
+    assert "data/corpus.json" in renderer.rendered
+    kept = [key for key, run in renderer.runs.items() if made.get(key) is run]
+    assert kept and len(kept) < len(renderer.runs)
+    assert pages == render_site(load_corpus(project), None, OPTIONS)
