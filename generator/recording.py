@@ -44,6 +44,12 @@ class RecordingDict(defaultdict[Any, Any]):
         self._record(key)
         return super().__getitem__(key)
 
+    def __missing__(self, key: Any) -> Any:
+        # An index's empty entry, not stored: the collection stays equal to the next build's, compared whole.
+        if self.default_factory is None:
+            raise KeyError(key)
+        return self.default_factory()
+
     def get(self, key: Any, default: Any = None) -> Any:
         self._record(key)
         return super().get(key, default)
