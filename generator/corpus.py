@@ -237,15 +237,15 @@ def _check_place(e: Event, kind: dict[str, str], actors: dict[str, Actor], check
 
 class _Checked:
     """Each briefing's errors and warnings from the last time it was checked, while it is checked against the same
-    ids, actors' kinds and events' briefings (`context`). Under `mkdocs serve` an unchanged file's briefing is the
-    same object at every build (loader.ParseCache), so an edit checks only its own briefing again, unless it
-    changed what every briefing is checked against (an id added, removed or renamed). Kept by the briefing, as
-    long as it lives."""
+    ids in the same order (suggestions follow it), drafts, actors' kinds and events' briefings (`context`). Under
+    `mkdocs serve` an unchanged file's briefing is the same object at every build (loader.ParseCache), so an edit
+    checks only its own briefing again, unless it changed what every briefing is checked against (an id added,
+    removed or renamed). Kept by the briefing, as long as it lives; context and results swapped as one."""
 
     def __init__(self) -> None:
-        self.context: object = None
-        self.briefings: weakref.WeakKeyDictionary[Briefing, tuple[str | None, list[BriefingError],
-                                                                   list[BriefingError]]] = weakref.WeakKeyDictionary()
+        self.last: tuple[object, weakref.WeakKeyDictionary[Briefing, tuple[str | None, list[BriefingError],
+                                                                          list[BriefingError]]]]
+        self.last = (None, weakref.WeakKeyDictionary())
 
 
 _CHECKED = _Checked()
@@ -329,17 +329,18 @@ def link_corpus(loaded: Loaded, drafts: dict[str, str] | None = None) -> tuple[C
             else:
                 checker.ref(a, "affiliation", a.affiliation, "actor")
 
-    context = (kind, checker.drafts, {a.id: a.kind for a in actors.values()},
+    context = (tuple(kind.items()), tuple(checker.drafts.items()), {a.id: a.kind for a in actors.values()},
                {e.id: e.briefing for e in events.values()})
-    if context != _CHECKED.context:  # kept as a copy: the corpus' own dicts are the pages' to change
-        _CHECKED.context = (dict(kind), dict(checker.drafts), *context[2:])
-        _CHECKED.briefings = weakref.WeakKeyDictionary()
+    held, checked = _CHECKED.last
+    if context != held:
+        checked = weakref.WeakKeyDictionary()
+        _CHECKED.last = (context, checked)
     for b in loaded.briefings:
-        hit = _CHECKED.briefings.get(b)
+        hit = checked.get(b)
         if hit is None or hit[0] != b.source_text:
             errors_before, warnings_before = len(checker.errors), len(warnings)
             _check_briefing(b, kind, actors, events, checker, warnings)
-            hit = _CHECKED.briefings[b] = (b.source_text, checker.errors[errors_before:], warnings[warnings_before:])
+            hit = checked[b] = (b.source_text, checker.errors[errors_before:], warnings[warnings_before:])
         else:
             checker.errors += hit[1]
             warnings += hit[2]
