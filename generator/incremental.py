@@ -370,8 +370,7 @@ class PageRenderer:
         0.05-0.08 s an edit): the page reads every record, and an index changes only with a record it is made
         from, which makes the page again."""
         out = []
-        for records_ in _runs(records, self.run):
-            run = tuple(records_)
+        for run in _runs(records, self.run):
             last = self.runs.get(id(run[-1]))
             if changed is not None and last is not None and last.records == run and last.read.isdisjoint(changed):
                 fresh = last  # records compare by identity: the very same records, and nothing they read changed
@@ -463,16 +462,16 @@ class Run:
 _GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing: addresses in steps, as allocated, spread over 64 bits
 
 
-def _runs(records: list[Any], size: int) -> list[list[Any]]:
+def _runs(records: list[Any], size: int) -> list[tuple[Any, ...]]:
     """`records` cut into runs of `size` on average, each cut after a record that its identity picks, not its
     position: a record added, removed or replaced changes its own run and at most the next."""
     out, start, below = [], 0, 2**64 // size
     for i, record in enumerate(records):
         if (id(record) * _GOLDEN) & 0xFFFFFFFFFFFFFFFF < below:
-            out.append(records[start:i + 1])
+            out.append(tuple(records[start:i + 1]))
             start = i + 1
     if start < len(records):
-        out.append(records[start:])
+        out.append(tuple(records[start:]))
     return out
 
 
