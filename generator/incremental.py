@@ -366,9 +366,9 @@ class PageRenderer:
         """Records' JSON in corpus.json, by runs (corpus_json.Join). The file as a whole reads every record
         (58,000 at 3,000 briefings), so it is made at every edit; a record's last JSON is taken again while the
         record is the same object and nothing its back-links read changed. Looked up by runs of records, most of
-        them unchanged. What the back-links read is not added to the page's reads (400,000 keys at 3,000 briefings,
-        0.05-0.08 s an edit): the page reads every record, and an index changes only with a record it is made
-        from, which makes the page again."""
+        them unchanged. What the back-links read is not added to the page's reads (0.05-0.08 s an edit at 3,000
+        briefings): the page reads every record, and an index changes only with a record it is made from, which
+        makes the page again."""
         out = []
         for run in _runs(records, self.run):
             last = self.runs.get(id(run[-1]))
