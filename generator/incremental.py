@@ -299,7 +299,8 @@ class PageRenderer:
         self.reads: dict[str, frozenset[Key]] = {}
         self.signatures: dict[str, Any] = {}
         self.specs: dict[str, PageSpec] = {}  # what each signature was taken of; its objects are kept alive with it
-        # The last render's renderer, collections, shape and sources; its objects are kept alive: see _signature.
+        # The last render's renderer, collections, shape and sources; kept alive, as the shape names the renderer's
+        # templates by id (_shape).
         self.previous: tuple[Renderer, dict[str, Any], Any, dict[str, Any]] | None = None
         self.rendered: list[str] = []  # the pages the last render rendered
         self.markdown: set[str] = set()  # the pages a project's Markdown templates make (render.Renderer)
@@ -481,8 +482,8 @@ _PLAIN = {str, int, float, bool, type(None)}
 
 def _signature(value: Any, keys: set[Key], shared: dict[int, tuple[Any, set[Key]]]) -> Any:
     """What a template gets, comparable across builds: a record by its id (what it holds is in `keys`, compared
-    with the corpus), containers by their items, other objects (a relation, a report) by identity: the
-    previous build's objects are kept alive until this one's signatures are taken, so an id is never reused.
+    with the corpus), containers by their items, other objects (a relation, a report) by identity: the objects a
+    kept signature names stay alive with the spec it was taken of (PageRenderer.specs), so an id is never reused.
     `shared`: the signatures of groupings that two pages get (a busy actor's year: its profile and its page)."""
     t = type(value)
     if t in _PLAIN:
